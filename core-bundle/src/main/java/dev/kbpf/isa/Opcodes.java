@@ -17,6 +17,9 @@ public final class Opcodes {
     public static final int ADD = 0x00, SUB = 0x10, MUL = 0x20, DIV = 0x30, OR = 0x40, AND = 0x50, LSH = 0x60, RSH = 0x70,
             NEG = 0x80, MOD = 0x90, XOR = 0xa0, MOV = 0xb0, ARSH = 0xc0, END = 0xd0;
 
+    /** Source bit of {@code END}: convert to little endian (0xd4) or big endian (0xdc); ALU64|END (0xd7) is bswap. */
+    public static final int TO_LE = 0x00, TO_BE = 0x08;
+
     // jump operations (high 4 bits)
     public static final int JA = 0x00, JEQ = 0x10, JGT = 0x20, JGE = 0x30, JSET = 0x40, JNE = 0x50, JSGT = 0x60, JSGE = 0x70,
             CALL = 0x80, EXIT = 0x90, JLT = 0xa0, JLE = 0xb0, JSLT = 0xc0, JSLE = 0xd0;
@@ -35,8 +38,17 @@ public final class Opcodes {
     // call src values
     public static final int CALL_HELPER = 0, PSEUDO_CALL = 1, PSEUDO_KFUNC_CALL = 2;
 
-    // atomic operations in imm
+    // atomic operations in imm: ADD, OR, AND, XOR (the ALU op values), each optionally | FETCH
     public static final int FETCH = 0x01, XCHG = 0xe0 | FETCH, CMPXCHG = 0xf0 | FETCH;
+
+    /** {@code ja32} / {@code gotol}: JMP32 | JA, the jump whose target is in imm. */
+    public static final int JA32 = JMP32 | JA;
+    /** Helper, local or kfunc call (which one is in src): JMP | CALL | K. */
+    public static final int CALL_IMM = JMP | CALL | K;
+    /** {@code callx}: call the address in the register named by dst (LLVM's encoding; not in RFC 9669). */
+    public static final int CALLX = JMP | CALL | X;
+    /** {@code exit}: return r0 to the caller. */
+    public static final int EXIT_INSN = JMP | EXIT;
 
     public static int cls(int opcode) { return opcode & 0x07; }
     public static int aluOp(int opcode) { return opcode & 0xf0; }
