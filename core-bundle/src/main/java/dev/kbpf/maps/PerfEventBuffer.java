@@ -94,7 +94,7 @@ public final class PerfEventBuffer {
             copyIn(h + HEADER + 4, src, off, len);
             int pad = recLen - HEADER - 4 - len;
             for (int i = 0; i < pad; i++) data[(int) ((h + HEADER + 4 + len + i) & mask)] = 0;
-            HEAD.setRelease(this, h + recLen);
+            HEAD.setVolatile(this, h + recLen); // volatile: ordered before the read of waiter below
         }
         Thread w = waiter;
         if (w != null) LockSupport.unpark(w);
@@ -120,7 +120,7 @@ public final class PerfEventBuffer {
 
     Object consumerLock() { return consumerLock; }
 
-    boolean hasData() { return (long) HEAD.getAcquire(this) != (long) TAIL.getAcquire(this); }
+    boolean hasData() { return (long) HEAD.getVolatile(this) != (long) TAIL.getVolatile(this); }
 
     /** Delivers every record to the handlers; answers how many records. Single consumer. */
     int consume(PerfBuffer.SampleHandler onSample, PerfBuffer.LostHandler onLost) {

@@ -163,9 +163,11 @@ public final class RingbufMap extends BpfMap {
 
     /** True if a committed or discarded record waits at the consumer position. */
     boolean hasCommitted() {
-        long cons = (long) CONSUMER_POS.getAcquire(this);
-        if (cons >= (long) PRODUCER_POS.getAcquire(this)) return false;
-        return ((int) Bytes.INT.getAcquire(data, (int) (cons & mask)) & BUSY_BIT) == 0;
+        // volatile reads: they must not move before the consumer's volatile write of waiter
+        // (and the producer's volatile header write before its read of waiter), or a wakeup is lost
+        long cons = (long) CONSUMER_POS.getVolatile(this);
+        if (cons >= (long) PRODUCER_POS.getVolatile(this)) return false;
+        return ((int) Bytes.INT.getVolatile(data, (int) (cons & mask)) & BUSY_BIT) == 0;
     }
 
     /**
