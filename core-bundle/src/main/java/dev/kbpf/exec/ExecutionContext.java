@@ -6,6 +6,7 @@ import dev.kbpf.memory.Region;
 import dev.kbpf.memory.RegionKind;
 import dev.kbpf.memory.RegionTable;
 import dev.kbpf.spi.CallContext;
+import dev.kbpf.spi.HelperServices;
 import java.util.Arrays;
 
 /**
@@ -33,6 +34,7 @@ public final class ExecutionContext implements CallContext {
     private long budget = Long.MAX_VALUE;
     private long executed;
     private ExecutionFault lastFault;
+    private HelperServices services = NoHelperServices.INSTANCE;
 
     /** A context whose shared ids resolve in {@code regions} (the subsystem's maps, ring buffers, rodata). */
     public ExecutionContext(RegionTable regions) {
@@ -121,5 +123,13 @@ public final class ExecutionContext implements CallContext {
         if (type.isInstance(this)) return type.cast(this);
         if (type.isInstance(memory)) return type.cast(memory);
         return null;
+    }
+
+    @Override
+    public HelperServices services() { return services; }
+
+    /** Binds the runtime whose maps, ring buffers and trace pipe helpers reach through this context. */
+    public void setServices(HelperServices services) {
+        this.services = services == null ? NoHelperServices.INSTANCE : services;
     }
 }
