@@ -64,6 +64,7 @@ public final class FrameworkMachine implements Machine {
     private ScheduledFuture<?> pendingReboot; // guarded by this
 
     private FrameworkMachine(Builder b) {
+        b.sysctls.definition(StandardSysctls.PANIC.name()); // ENOENT now rather than in the middle of a panic
         this.control = b.control;
         this.sysctls = b.sysctls;
         this.scheduler = b.scheduler;

@@ -34,12 +34,30 @@ public final class JvmThreads {
                 : ti.getLockName() + " owned by \"" + ti.getLockOwnerName() + "\" tid=" + ti.getLockOwnerId();
     }
 
+    /** As jstack prints a frame: the module if any, never the class loader's name (which StackTraceElement adds, as {@code app//}). */
+    static String frame(StackTraceElement e) {
+        StringBuilder sb = new StringBuilder();
+        if (e.getModuleName() != null) {
+            sb.append(e.getModuleName());
+            if (e.getModuleVersion() != null) sb.append('@').append(e.getModuleVersion());
+            sb.append('/');
+        }
+        sb.append(e.getClassName()).append('.').append(e.getMethodName()).append('(');
+        if (e.isNativeMethod()) sb.append("Native Method");
+        else if (e.getFileName() == null) sb.append("Unknown Source");
+        else {
+            sb.append(e.getFileName());
+            if (e.getLineNumber() >= 0) sb.append(':').append(e.getLineNumber());
+        }
+        return sb.append(')').toString();
+    }
+
     private static List<String> frames(ThreadInfo ti) {
         StackTraceElement[] stack = ti.getStackTrace();
         MonitorInfo[] monitors = ti.getLockedMonitors();
         List<String> out = new ArrayList<>(stack.length);
         for (int i = 0; i < stack.length; i++) {
-            StringBuilder sb = new StringBuilder("at ").append(stack[i]);
+            StringBuilder sb = new StringBuilder("at ").append(frame(stack[i]));
             LockInfo blocked = i == 0 ? ti.getLockInfo() : null;
             if (blocked != null) sb.append(" - ").append(ti.getThreadState() == Thread.State.BLOCKED ? "blocked on " : "waiting on ").append(blocked);
             for (MonitorInfo m : monitors) if (m.getLockedStackDepth() == i) sb.append(" - locked ").append(m);

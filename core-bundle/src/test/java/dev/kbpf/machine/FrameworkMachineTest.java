@@ -307,6 +307,14 @@ class FrameworkMachineTest {
     }
 
     @Test
+    void aMachineNeedsKernelPanicRegistered() {
+        SysctlRegistry bare = new SysctlRegistry(new InMemorySysctlStore(), time.scheduler(), time.clock(), w -> {});
+        dev.kbpf.api.BpfException e = assertThrows(dev.kbpf.api.BpfException.class,
+                () -> FrameworkMachine.builder(control, bare, time.scheduler()).console(console::add).build());
+        assertEquals(dev.kbpf.api.Errno.ENOENT, e.errno());
+    }
+
+    @Test
     void panicActionFollowsLinuxPanicTimeout() {
         assertEquals(new PanicAction.Halt(), PanicAction.of(0));
         assertEquals(new PanicAction.Reboot(Duration.ofSeconds(7)), PanicAction.of(7));

@@ -95,11 +95,19 @@ public final class CrashDumpView {
         CrashDumpDocument.Program p = c.program();
         sb.append(String.format(Locale.ROOT, "PROG: %-6d NAME: \"%s\"  TAG: %s  TYPE: %s%s%n", c.progId(), c.progName(), c.tag(),
                 c.progType(), p == null ? "" : "  JITED: " + (p.jited() ? "yes" : "no")));
-        String at = p != null && c.insnIndex() < p.insns().size() ? p.insns().get(c.insnIndex()).text() : "";
-        sb.append(String.format(Locale.ROOT, " #0 [insn %d] %s%n", c.insnIndex(), at.isEmpty() ? "(instructions not in the dump)" : at));
+        int pc = c.insnIndex() == null ? -1 : c.insnIndex();
+        String at = p != null && pc >= 0 && pc < p.insns().size() ? p.insns().get(pc).text() : "";
+        sb.append(String.format(Locale.ROOT, " #0 [insn %d] %s%n", pc, at.isEmpty() ? "(instructions not in the dump)" : at));
         registers(sb, c.registers());
-        if (p != null) instructions(sb, p, c.insnIndex());
-        stack(sb, c.stack() == null ? new byte[0] : HexFormat.of().parseHex(c.stack()));
+        if (p != null && pc >= 0) instructions(sb, p, pc);
+        byte[] stack;
+        try {
+            stack = c.stack() == null ? new byte[0] : HexFormat.of().parseHex(c.stack());
+        } catch (IllegalArgumentException e) {
+            sb.append("    stack unreadable: ").append(e.getMessage()).append('\n');
+            return;
+        }
+        stack(sb, stack);
     }
 
     private static void registers(StringBuilder sb, Map<String, String> regs) {

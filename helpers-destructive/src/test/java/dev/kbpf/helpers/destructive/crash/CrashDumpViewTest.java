@@ -109,6 +109,18 @@ class CrashDumpViewTest {
     }
 
     @Test
+    void aHandEditedDumpIsShownAsFarAsItMakesSense() throws IOException {
+        java.nio.file.Files.writeString(dir.resolve("crash-20261125T120000.000000Z-00000000-0001.json"), """
+                {"format": 1, "reason": "PANIC", "kfunc": "bpf_panic", "message": "m", "time": "2026-11-25T12:00:00Z",
+                 "caller": {"kind": "program", "progId": 3, "stack": "zz", "threadId": 9}}""");
+        CrashDumpDocument d = new CrashDumpReader(dir).read("crash-20261125T120000.000000Z-00000000-0001");
+        String bt = new CrashDumpView(d, "f").bt();
+        assertTrue(bt.contains(" #0 [insn -1] (instructions not in the dump)"), bt);
+        assertTrue(bt.contains("stack unreadable"), bt);
+        assertTrue(new CrashDumpView(d, "f").sys().contains("       PANIC: \"Kernel panic - not syncing: m\""));
+    }
+
+    @Test
     void uptimeAsCrashPrintsIt() {
         assertEquals("00:00:00", CrashDumpView.uptime(999_999_999L));
         assertEquals("01:02:03", CrashDumpView.uptime(3_723_000_000_000L));
