@@ -35,6 +35,7 @@ public final class ExecutionContext implements CallContext {
     private long executed;
     private ExecutionFault lastFault;
     private HelperServices services = NoHelperServices.INSTANCE;
+    private Object attachment;
 
     /** A context whose shared ids resolve in {@code regions} (the subsystem's maps, ring buffers, rodata). */
     public ExecutionContext(RegionTable regions) {
@@ -132,4 +133,9 @@ public final class ExecutionContext implements CallContext {
     public void setServices(HelperServices services) {
         this.services = services == null ? NoHelperServices.INSTANCE : services;
     }
+
+    /** What the runtime runs in this context now (the loaded program), for helpers that ask who calls them. */
+    public Object attachment() { return attachment; }
+
+    public void setAttachment(Object attachment) { this.attachment = attachment; }
 }
