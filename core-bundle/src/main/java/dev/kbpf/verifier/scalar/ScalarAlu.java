@@ -281,7 +281,8 @@ final class ScalarAlu {
     private static void mul32(Bounds dst, Bounds src) {
         long umax = u32(dst.u32max) * u32(src.u32max);
         long umin = u32(dst.u32min) * u32(src.u32min);
-        if (umax > LOW32 || umin > LOW32) {
+        // a product of two u32 fits in a u64: compare unsigned
+        if (Long.compareUnsigned(umax, LOW32) > 0 || Long.compareUnsigned(umin, LOW32) > 0) {
             dst.u32min = 0;
             dst.u32max = -1;
         } else {
