@@ -1,0 +1,84 @@
+package dev.kbpf.bench;
+
+import dev.kbpf.interp.Interpreter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Prints the interpreter's time per run and per executed instruction on the ../shared/bench
+ * programs. Without arguments: a quick in-process measurement (warm-up, then best and median of
+ * single timed runs, like the C figures in the README, and the thread's CPU time per instruction,
+ * which a busy shared machine disturbs less than wall time). With {@code --jmh}: a short JMH run
+ * (1 fork, 3 warm-up and 5 measured iterations of 1 s) of {@link InterpreterBenchmark}.
+ * Further arguments name programs ({@code sum_loop}, ...) to limit the set.
+ */
+public final class Bench {
+    private Bench() {}
+
+    public static void main(String[] args) throws RunnerException {
+        boolean jmh = false;
+        EnumSet<BenchProgram> programs = EnumSet.noneOf(BenchProgram.class);
+        for (String a : args) {
+            if (a.equals("--jmh")) jmh = true;
+            else programs.add(BenchProgram.valueOf(a.toUpperCase()));
+        }
+        if (programs.isEmpty()) programs = EnumSet.allOf(BenchProgram.class);
+        if (jmh) jmh(programs); else quick(programs);
+    }
+
+    private static void quick(Collection<BenchProgram> programs) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        System.out.printf("%-9s %12s %12s %12s %12s %12s%n", "program", "best", "median", "ns/insn best", "ns/insn med", "cpu ns/insn");
+        for (BenchProgram p : programs) {
+            BenchProgram.Prepared prepared = p.prepare(BenchProgram.sharedDir(), Interpreter.FACTORY);
+            long sink = 0;
+            long warmUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+            int warm = 0;
+            while (System.nanoTime() < warmUntil || warm < 5) { sink += prepared.run(); warm++; }
+            long[] times = new long[Math.max(10, (int) Math.min(150, 2_000_000_000L / Math.max(1, p.instructions() * 4)))];
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < times.length; i++) {
+                long t0 = System.nanoTime();
+                sink += prepared.run();
+                times[i] = System.nanoTime() - t0;
+            }
+            double cpuPerInsn = (double) (threads.getCurrentThreadCpuTime() - cpu0) / times.length / p.instructions();
+            Arrays.sort(times);
+            long best = times[0], median = times[times.length / 2];
+            System.out.printf("%-9s %12s %12s %12.2f %12.2f %12.2f%s%n", p.file(), duration(best), duration(median),
+                    (double) best / p.instructions(), (double) median / p.instructions(), cpuPerInsn, sink == 42 ? " " : "");
+        }
+    }
+
+    private static void jmh(Collection<BenchProgram> programs) throws RunnerException {
+        OptionsBuilder options = new OptionsBuilder();
+        options.include(InterpreterBenchmark.class.getName())
+                .param("program", programs.stream().map(Enum::name).toArray(String[]::new))
+                .forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(5).measurementTime(TimeValue.seconds(1))
+                .jvmArgsAppend("-Dkbpf.shared=" + BenchProgram.sharedDir().toAbsolutePath());
+        Collection<RunResult> results = new Runner(options.build()).run();
+        System.out.println();
+        System.out.printf("%-9s %16s %12s%n", "program", "us/run (JMH)", "ns/insn");
+        for (RunResult r : results) {
+            BenchProgram p = BenchProgram.valueOf(r.getParams().getParam("program"));
+            double us = r.getPrimaryResult().getScore();
+            System.out.printf("%-9s %10.1f ± %-5.1f %10.2f%n", p.file(), us, r.getPrimaryResult().getScoreError(),
+                    us * 1000 / p.instructions());
+        }
+    }
+
+    private static String duration(long ns) {
+        if (ns >= 1_000_000) return String.format("%.2f ms", ns / 1e6);
+        return String.format("%.1f us", ns / 1e3);
+    }
+}
