@@ -211,9 +211,9 @@ public final class Interpreter implements Executor {
                     case Op.JSLE32_K -> { if (jsle32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
                     case Op.JSLE32_X -> { if (jsle32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
                     // ---- calls and exit
-                    case Op.CALL_HELPER -> r[0] = call(helpers, "helper", (int) (w >> 32), ctx, r, pc);
-                    case Op.CALLX -> r[0] = call(helpers, "helper", (int) r[dst], ctx, r, pc);
-                    case Op.CALL_KFUNC -> r[0] = call(kfuncs, "kfunc", (int) (w >> 32), ctx, r, pc);
+                    case Op.CALL_HELPER -> r[0] = call(helpers, "helper", w >> 32, ctx, r, pc);
+                    case Op.CALLX -> r[0] = call(helpers, "helper", r[dst], ctx, r, pc);
+                    case Op.CALL_KFUNC -> r[0] = call(kfuncs, "kfunc", w >> 32, ctx, r, pc);
                     case Op.CALL_LOCAL -> {
                         if (depth == ExecutionContext.MAX_FRAMES - 1) throw callTooDeep(pc);
                         if (left < 0) throw budgetSpent(pc, budget);
@@ -315,9 +315,9 @@ public final class Interpreter implements Executor {
         }
     }
 
-    /** Calls function {@code id} of {@code table} with r1-r5; r1-r5 keep their values. */
-    private long call(HelperFunction[] table, String what, int id, ExecutionContext ctx, long[] r, int pc) {
-        HelperFunction f = id >= 0 && id < table.length ? table[id] : null;
+    /** Calls function {@code id} of {@code table} with r1-r5; r1-r5 keep their values. The whole 64-bit id must match (callx). */
+    private long call(HelperFunction[] table, String what, long id, ExecutionContext ctx, long[] r, int pc) {
+        HelperFunction f = id >= 0 && id < table.length ? table[(int) id] : null;
         if (f == null) {
             throw new ExecutionFault(ExecutionFault.Kind.UNKNOWN_FUNCTION, slotOf[pc], "no " + what + " with id " + id, null);
         }
@@ -332,9 +332,9 @@ public final class Interpreter implements Executor {
         }
     }
 
-    private String name(String what, int id) {
+    private String name(String what, long id) {
         FunctionTable t = what.equals("kfunc") ? program.kfuncs() : program.helpers();
-        String n = t.name(id);
+        String n = t.name((int) id);
         return n == null ? "#" + id : n + "#" + id;
     }
 

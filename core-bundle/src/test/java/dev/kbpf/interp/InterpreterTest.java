@@ -340,6 +340,9 @@ class InterpreterTest {
         ExecutionFault f = fault(prog().mov(8, 6).callx(8).exit().build(), helpers, new ExecutionContext(), 0);
         assertEquals(ExecutionFault.Kind.UNKNOWN_FUNCTION, f.kind());
         assertTrue(f.getMessage().contains("no helper with id 6"), f.getMessage());
+        // the whole register is the id: 0x1_0000_0005 is not helper 5
+        f = fault(prog().lddw(8, 0x1_0000_0005L).callx(8).exit().build(), helpers, new ExecutionContext(), 0);
+        assertEquals(ExecutionFault.Kind.UNKNOWN_FUNCTION, f.kind());
     }
 
     @Test
