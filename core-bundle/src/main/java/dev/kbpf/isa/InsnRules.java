@@ -21,6 +21,11 @@ final class InsnRules {
 
     /** Why {@code insn} is not valid, or null if it is; {@code next} is the following slot, or null at the end. */
     static String reason(Insn insn, Insn next) {
+        if (!knownOpcode(insn.opcode())) {
+            int mode = mode(insn.opcode());
+            return insn.cls() == LD && (mode == ABS || mode == IND)
+                    ? "legacy packet access (BPF_ABS, BPF_IND) is not supported" : unknown(insn);
+        }
         return switch (insn.cls()) {
             case ALU, ALU64 -> alu(insn);
             case JMP, JMP32 -> jmp(insn);
@@ -31,19 +36,35 @@ final class InsnRules {
         };
     }
 
+    /**
+     * True for the 120 opcodes RFC 9669 defines (plus callx), whatever the other fields hold.
+     * The {@link Disassembler} uses this to tell an unknown opcode from a malformed instruction.
+     */
+    static boolean knownOpcode(int opcode) {
+        int op = opcode & 0xf0;
+        boolean k = source(opcode) == K;
+        return switch (cls(opcode)) {
+            case ALU -> op <= END && (op != NEG || k);
+            case ALU64 -> op <= END && (op != NEG || k) && (op != END || k);
+            case JMP -> op <= JSLE && ((op != JA && op != EXIT) || k);
+            case JMP32 -> op <= JSLE && op != CALL && op != EXIT && (op != JA || k);
+            case LD -> opcode == LD_IMM64;
+            case LDX -> mode(opcode) == MEM || (mode(opcode) == MEMSX && size(opcode) != DW);
+            case ST -> mode(opcode) == MEM;
+            default -> mode(opcode) == MEM || (mode(opcode) == ATOMIC && (size(opcode) == W || size(opcode) == DW));
+        };
+    }
+
     private static String alu(Insn i) {
         int op = aluOp(i.opcode());
         boolean x = source(i.opcode()) == X, wide = i.cls() == ALU64;
         String cls = wide ? "BPF_ALU64" : "BPF_ALU";
         switch (op) {
-            case 0xe0, 0xf0 -> { return unknown(i); }
             case NEG -> {
-                if (x) return unknown(i);
                 return firstOf(reg("dst_reg", i.dst()), zero("BPF_NEG", "src_reg", i.src()),
                         zero("BPF_NEG", "off", i.off()), zero("BPF_NEG", "imm", i.imm()));
             }
             case END -> {
-                if (wide && x) return unknown(i); // 0xdf: bswap has only the TO_LE encoding
                 String imm = i.imm() == 16 || i.imm() == 32 || i.imm() == 64 ? null
                         : "BPF_END uses reserved fields: imm is " + i.imm() + ", must be 16, 32 or 64";
                 return firstOf(reg("dst_reg", i.dst()), zero("BPF_END", "src_reg", i.src()), zero("BPF_END", "off", i.off()), imm);
@@ -69,15 +90,12 @@ final class InsnRules {
         boolean x = source(i.opcode()) == X, j32 = i.cls() == JMP32;
         String cls = j32 ? "BPF_JMP32" : "BPF_JMP";
         switch (op) {
-            case 0xe0, 0xf0 -> { return unknown(i); }
             case JA -> {
-                if (x) return unknown(i);
                 // JMP: target in off; JMP32 (gotol): target in imm
                 return firstOf(zero("BPF_JA", "dst_reg", i.dst()), zero("BPF_JA", "src_reg", i.src()),
                         j32 ? zero("BPF_JA", "off", i.off()) : zero("BPF_JA", "imm", i.imm()));
             }
             case CALL -> {
-                if (j32) return unknown(i);
                 if (x) { // callx: the register holding the target is in dst
                     return firstOf(reg("dst_reg", i.dst()), zero("BPF_CALL", "src_reg", i.src()),
                             zero("BPF_CALL", "off", i.off()), zero("BPF_CALL", "imm", i.imm()));
@@ -87,7 +105,6 @@ final class InsnRules {
                 return firstOf(zero("BPF_CALL", "dst_reg", i.dst()), src, zero("BPF_CALL", "off", i.off()));
             }
             case EXIT -> {
-                if (j32 || x) return unknown(i);
                 return firstOf(zero("BPF_EXIT", "dst_reg", i.dst()), zero("BPF_EXIT", "src_reg", i.src()),
                         zero("BPF_EXIT", "off", i.off()), zero("BPF_EXIT", "imm", i.imm()));
             }
@@ -99,10 +116,6 @@ final class InsnRules {
     }
 
     private static String ld(Insn i, Insn next) {
-        if (mode(i.opcode()) == ABS || mode(i.opcode()) == IND) {
-            return "legacy packet access (BPF_ABS, BPF_IND) is not supported";
-        }
-        if (i.opcode() != LD_IMM64) return unknown(i);
         String src = i.src() <= PSEUDO_MAP_IDX_VALUE ? null
                 : "BPF_LD_IMM64 uses reserved fields: src_reg is " + i.src() + ", must be 0..6 (plain or BPF_PSEUDO_*)";
         String first = firstOf(reg("dst_reg", i.dst()), src, zero("BPF_LD_IMM64", "off", i.off()));
@@ -125,21 +138,15 @@ final class InsnRules {
     }
 
     private static String ldx(Insn i) {
-        int mode = mode(i.opcode());
-        boolean ok = mode == MEM || (mode == MEMSX && size(i.opcode()) != DW);
-        if (!ok) return unknown(i);
         return firstOf(reg("dst_reg", i.dst()), reg("src_reg", i.src()), zero("BPF_LDX", "imm", i.imm()));
     }
 
     private static String st(Insn i) {
-        if (mode(i.opcode()) != MEM) return unknown(i);
         return firstOf(reg("dst_reg", i.dst()), zero("BPF_ST", "src_reg", i.src()));
     }
 
     private static String stx(Insn i) {
-        int mode = mode(i.opcode());
-        if (mode == MEM) return firstOf(reg("dst_reg", i.dst()), reg("src_reg", i.src()), zero("BPF_STX", "imm", i.imm()));
-        if (mode != ATOMIC || (size(i.opcode()) != W && size(i.opcode()) != DW)) return unknown(i);
+        if (mode(i.opcode()) == MEM) return firstOf(reg("dst_reg", i.dst()), reg("src_reg", i.src()), zero("BPF_STX", "imm", i.imm()));
         String op = switch (i.imm()) {
             case ADD, ADD | FETCH, OR, OR | FETCH, AND, AND | FETCH, XOR, XOR | FETCH, XCHG, CMPXCHG -> null;
             default -> "BPF_ATOMIC uses invalid atomic opcode 0x" + Integer.toHexString(i.imm());

@@ -59,6 +59,13 @@ class InsnDecoderTest {
     }
 
     @Test
+    void knownOpcodeIsTheRfcTable() {
+        for (int op = 0; op < 256; op++) {
+            assertEquals(VALID_OPCODES.contains(op), InsnRules.knownOpcode(op), String.format("opcode %02x", op));
+        }
+    }
+
+    @Test
     void unknownOpcodeNamesIndexBytesAndReason() {
         byte[] p = Hex.bytes("b7 00 00 00 00 00 00 00  8e 00 00 00 00 00 00 00  95 00 00 00 00 00 00 00");
         DecodeException e = assertThrows(DecodeException.class, () -> InsnDecoder.decode(p));
