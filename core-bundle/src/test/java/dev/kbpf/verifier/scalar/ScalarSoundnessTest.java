@@ -261,18 +261,16 @@ class ScalarSoundnessTest {
             for (long x : a.members()) {
                 for (long y : b.members()) {
                     boolean taken = op.test(x, y, is32);
-                    String ctx = "seed 0x" + Long.toHexString(seed) + " case " + i + ": " + op + (is32 ? " (jmp32)" : " (jmp64)") + "\n a="
-                            + a.s().debugString() + "\n b=" + b.s().debugString() + "\n x=" + x + " (0x"
-                            + Long.toHexString(x) + ") y=" + y + " (0x" + Long.toHexString(y) + ") taken=" + taken;
                     if (out == BranchOutcome.TAKEN && !taken || out == BranchOutcome.NOT_TAKEN && taken) {
-                        fail(ctx + "\n isBranchTaken said " + out);
+                        fail(branchCase(seed, i, op, is32, a, b, x, y, taken) + "\n isBranchTaken said " + out);
                     }
                     Refined ref = taken ? onTaken : onFall;
                     if (!ref.possible()) {
-                        fail(ctx + "\n refine called the branch impossible");
+                        fail(branchCase(seed, i, op, is32, a, b, x, y, taken) + "\n refine called the branch impossible");
                     }
                     if (!ref.a().contains(x) || !ref.b().contains(y)) {
-                        fail(ctx + "\n refined a=" + ref.a().debugString() + "\n refined b=" + ref.b().debugString());
+                        fail(branchCase(seed, i, op, is32, a, b, x, y, taken) + "\n refined a=" + ref.a().debugString()
+                                + "\n refined b=" + ref.b().debugString());
                     }
                     if (taken) {
                         satisfied++;
@@ -283,6 +281,13 @@ class ScalarSoundnessTest {
         assertTrue(satisfied > CASES / 4, "too few taken pairs: " + satisfied);
         assertTrue(predicted > CASES / 20, "too few predicted branches: " + predicted);
         assertTrue(narrowed > CASES / 4, "too few narrowed operands: " + narrowed);
+    }
+
+    private static String branchCase(long seed, int i, JmpOp op, boolean is32, Sample a, Sample b, long x, long y,
+                                     boolean taken) {
+        return "seed 0x" + Long.toHexString(seed) + " case " + i + ": " + op + (is32 ? " (jmp32)" : " (jmp64)") + "\n a="
+                + a.s().debugString() + "\n b=" + b.s().debugString() + "\n x=" + x + " (0x" + Long.toHexString(x)
+                + ") y=" + y + " (0x" + Long.toHexString(y) + ") taken=" + taken;
     }
 
     @Test
