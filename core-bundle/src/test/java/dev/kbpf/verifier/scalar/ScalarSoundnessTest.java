@@ -253,6 +253,13 @@ class ScalarSoundnessTest {
             if (out != BranchOutcome.UNKNOWN) {
                 predicted++;
             }
+            BranchOutcome self = Scalar.isBranchTakenSameRegister(a.s(), op, is32);
+            for (long x : a.members()) {
+                boolean t = op.test(x, x, is32);
+                if (self == BranchOutcome.TAKEN && !t || self == BranchOutcome.NOT_TAKEN && t) {
+                    fail(branchCase(seed, i, op, is32, a, a, x, x, t) + "\n isBranchTakenSameRegister said " + self);
+                }
+            }
             Refined onTaken = Scalar.refine(a.s(), b.s(), op, is32, true);
             Refined onFall = Scalar.refine(a.s(), b.s(), op, is32, false);
             if (!onTaken.a().equals(a.s()) || !onFall.a().equals(a.s())) {
