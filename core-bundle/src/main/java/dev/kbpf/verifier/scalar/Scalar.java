@@ -237,6 +237,15 @@ public record Scalar(Tnum varOff, long smin, long smax, long umin, long umax,
     }
 
     /**
+     * The outcome of {@code if rX op rX} (one register on both sides). The operands of such a jump
+     * are the same value, not two independent ones: do not {@link #refine} them; like the kernel,
+     * keep the register as it is on whichever branch is explored.
+     */
+    public static BranchOutcome isBranchTakenSameRegister(Scalar a, JmpOp op, boolean is32) {
+        return ScalarBranch.isBranchTakenSameRegister(a, op, is32);
+    }
+
+    /**
      * Both operands narrowed on one branch of {@code if a op b} ({@code taken}: the jump, else the
      * fall-through), as the kernel's {@code reg_set_min_max} does for register-register and
      * register-immediate comparisons (pass {@code Scalar.constant(imm)} for an immediate).
