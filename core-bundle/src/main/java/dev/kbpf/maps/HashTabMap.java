@@ -31,7 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * (no tombstones, so probes stay short forever); a shift can move an entry behind a running probe,
  * so shifts run inside a table-wide seqlock, {@code shiftSeq}, and a probe that <em>misses</em>
  * while a shift ran is retried. Hits never need that check: the element's version proves them.
- * A lookup reads a few array slots, allocates nothing and takes no lock.
+ * A lookup reads a few array slots, allocates nothing and takes no lock. For 4-byte keys (the common
+ * case) the hash is a bijection of the key, so a probe compares table entries only.
  *
  * <h2>Writes: one lock per map</h2>
  * Updates and deletes serialise on one lock (Linux uses a lock per bucket). Updating an existing
@@ -152,7 +153,7 @@ public final class HashTabMap extends BpfMap {
 
     @Override
     public int lookupForProgram(byte[] keyArr, int keyOff) {
-        int e = find(keyArr, keyOff);
+        int e = keySize == 4 ? find4(Bytes.getInt(keyArr, keyOff)) : find(keyArr, keyOff);
         if (e < 0) return -1;
         if (lru && ref[e] == 0) ref[e] = 1;
         return e * slot;
@@ -240,13 +241,29 @@ public final class HashTabMap extends BpfMap {
     // ================================================================ the table
 
     private int hashOf(byte[] k, int off) {
-        long h;
         switch (keySize) {
-            case 4: h = Bytes.mix(seed ^ (Bytes.getInt(k, off) & 0xffffffffL)); break;
-            case 8: h = Bytes.mix(seed ^ Bytes.getLong(k, off)); break;
+            case 4: return hash32(Bytes.getInt(k, off));
+            case 8: {
+                long h = Bytes.mix(seed ^ Bytes.getLong(k, off));
+                return (int) (h ^ (h >>> 32));
+            }
             default: return Bytes.hash(k, off, keySize, seed);
         }
-        return (int) (h ^ (h >>> 32));
+    }
+
+    /**
+     * The hash of a 4-byte key: MurmurHash3's fmix32 of the key xor the seed. Every step is
+     * invertible, so two different keys never share a hash: for 4-byte keys the hash in a table
+     * entry <em>is</em> the key, and lookups need neither the key bytes nor the element's version.
+     */
+    private int hash32(int key) {
+        int h = key ^ (int) seed;
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
     }
 
     private boolean keyEquals(byte[] k, int off, int e) {
@@ -259,6 +276,28 @@ public final class HashTabMap extends BpfMap {
     }
 
     private static long entry(int hash, int e) { return ((long) hash << 32) | (e + 1); }
+
+    /**
+     * Lock-free lookup of a 4-byte key: the first entry with the key's hash is the key's entry
+     * (see {@link #hash32}). Reading it is the linearisation point, exactly as for a hit of
+     * {@link #find}: the element held the key when the entry was read.
+     */
+    private int find4(int key) {
+        final int h = hash32(key);
+        final long[] t = table;
+        final int m = mask;
+        for (;;) {
+            final int seq = (int) SHIFT_SEQ.getAcquire(this);
+            for (int i = h & m; ; i = (i + 1) & m) {
+                long ent = (long) TABLE.getAcquire(t, i);
+                if (ent == 0) break;
+                if ((int) (ent >>> 32) == h) return (int) ent - 1;
+            }
+            VarHandle.acquireFence();
+            if ((seq & 1) == 0 && (int) SHIFT_SEQ.getOpaque(this) == seq) return -1;
+            Thread.onSpinWait();
+        }
+    }
 
     /** Lock-free: the element holding the key, or -1. */
     private int find(byte[] k, int off) {
