@@ -247,6 +247,48 @@ class MapConcurrencyTest {
         System.out.println("getNextKey walks: " + completePasses[0] + " complete, " + restarts[0] + " restarts");
     }
 
+    /** MurmurHash3's fmix32: the map's hash of a 4-byte key with BPF_F_ZERO_SEED. */
+    private static int fmix32(int h) {
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
+    }
+
+    /**
+     * A key present in the map must never be missed by a lookup while deletions of other keys shift
+     * table entries around it (the table-wide seqlock around backward shifts). To make shifts
+     * constant, every key has the same home slot (zero seed, hashes with 16 low zero bits), so all
+     * keys form one long probe cluster.
+     */
+    @Test
+    void presentKeysAreNeverMissedWhileEntriesShift() throws Exception {
+        int[] colliding = new int[32];
+        for (int k = 1, n = 0; n < colliding.length; k++) if ((fmix32(k) & 0xffff) == 0) colliding[n++] = k;
+        HashTabMap m = (HashTabMap) MapFactory.create(
+                MapAttr.of(MapType.HASH, 4, 8, 64).withFlags(dev.kbpf.api.MapFlags.BPF_F_ZERO_SEED), 1);
+        long[] misses = new long[1];
+        runThreads(4, t -> {
+            byte[] v = new byte[8];
+            long end = System.nanoTime() + 1_000_000_000L;
+            while (System.nanoTime() < end) {
+                for (int j = 0; j < 8; j++) {
+                    byte[] k = u32(colliding[t * 8 + j]);
+                    assertEquals(0, m.updateFromProgram(k, 0, v, 0, BPF_NOEXIST));
+                    for (int r = 0; r < 20; r++) {
+                        if (m.lookupForProgram(k, 0) < 0) {
+                            synchronized (misses) { misses[0]++; }
+                        }
+                    }
+                    assertEquals(0, m.deleteFromProgram(k, 0));
+                }
+            }
+        });
+        assertEquals(0, misses[0], "lookups missed keys that were present");
+    }
+
     /** Inserts racing deletes on a nearly full table: the count never exceeds max_entries and nothing leaks. */
     @Test
     void insertDeleteChurnKeepsCountsRight() throws Exception {
