@@ -146,6 +146,12 @@ public final class HashTabMap extends BpfMap {
     @Override
     public byte[] valueStorage(int cpu) { return perCpu ? values[cpu] : values[0]; }
 
+    /**
+     * How many elements are preallocated: {@code max_entries + nr_cpus + min(max_entries, 1024)};
+     * the ones beyond {@code max_entries} delay the reuse of freed value slots.
+     */
+    public int preallocatedElements() { return capacity; }
+
     /** The number of elements in the map. */
     public int elementCount() { return count; }
 
@@ -182,6 +188,8 @@ public final class HashTabMap extends BpfMap {
             int e = find(key, 0);
             if (e < 0) return null;
             int v = (int) VERSION.getAcquire(versions, e);
+            // the element may have been reused since find: copy only while it provably holds the key
+            if ((v & 1) != 0 || !keyEquals(key, 0, e)) continue;
             int off = e * slot;
             if (perCpu) {
                 for (int c = 0; c < values.length; c++) Bytes.copyOutOfSlot(values[c], off, out, c * slot, valueSize);
