@@ -49,10 +49,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * handed out again only after at least that many other insertions or replacements.
  *
  * <h2>Iteration</h2>
- * {@code getNextKey} walks elements in element order, which does not change while elements live:
- * a pass during concurrent deletes ends and never returns a key twice (replacing updates and inserts
- * may show a key again, as they can in Linux). A missing key restarts from the first key, as
- * Linux's htab does.
+ * {@code getNextKey} walks elements in element order, which does not change while elements live.
+ * A key that is not in the map (for instance deleted since the previous call) restarts the walk from
+ * the first key, as Linux's htab does. Between restarts, concurrent deletes never make a walk return a
+ * key twice or miss a key that stays in the map, and every walk ends after at most
+ * {@link #preallocatedElements()} steps; replacing updates and inserts may show a key again, as they
+ * can in Linux.
  *
  * <h2>LRU</h2>
  * {@code LRU_HASH} never answers {@code E2BIG}: an insertion into a full map evicts the least
