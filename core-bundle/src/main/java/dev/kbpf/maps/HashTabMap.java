@@ -309,30 +309,39 @@ public final class HashTabMap extends BpfMap {
         }
     }
 
-    /** Lock-free: the element holding the key, or -1. */
+    /**
+     * Lock-free: the element holding the key, or -1. A candidate element is trusted only when its
+     * key matched inside a stable, even version. When a candidate fails that test, the slot is read
+     * again: an update may have replaced the entry in place (same slot, new element) and the old
+     * element been reused since, and skipping the slot would then miss a key that never left.
+     */
     private int find(byte[] k, int off) {
         final int h = hashOf(k, off);
         final long[] t = table;
         final int m = mask;
         for (;;) {
             final int seq = (int) SHIFT_SEQ.getAcquire(this);
-            boolean retry = false;
             for (int i = h & m; ; i = (i + 1) & m) {
                 long ent = (long) TABLE.getAcquire(t, i);
+                while (ent != 0 && (int) (ent >>> 32) == h) {
+                    int e = (int) ent - 1;
+                    int v = (int) VERSION.getAcquire(versions, e);
+                    boolean stable = false;
+                    if ((v & 1) == 0) {
+                        boolean equal = keyEquals(k, off, e);
+                        VarHandle.acquireFence();
+                        stable = (int) VERSION.getOpaque(versions, e) == v;
+                        if (stable && equal) return e;
+                    }
+                    long again = (long) TABLE.getAcquire(t, i);
+                    if (again == ent && stable) break; // another key with the same hash
+                    ent = again;                       // look at this slot again
+                    Thread.onSpinWait();
+                }
                 if (ent == 0) break;
-                if ((int) (ent >>> 32) != h) continue;
-                int e = (int) ent - 1;
-                int v = (int) VERSION.getAcquire(versions, e);
-                if ((v & 1) != 0 || !keyEquals(k, off, e)) continue;
-                VarHandle.acquireFence();
-                if ((int) VERSION.getOpaque(versions, e) == v) return e;
-                retry = true; // the element was reused under us: start again
-                break;
             }
-            if (!retry) {
-                VarHandle.acquireFence();
-                if ((seq & 1) == 0 && (int) SHIFT_SEQ.getOpaque(this) == seq) return -1;
-            }
+            VarHandle.acquireFence();
+            if ((seq & 1) == 0 && (int) SHIFT_SEQ.getOpaque(this) == seq) return -1;
             Thread.onSpinWait();
         }
     }
