@@ -307,6 +307,23 @@ class ExamplesTest {
     }
 
     @Test
+    void loopCallbackIsAPseudoFuncLoadOfAnAppendedSubprogram() {
+        BpfObject o = Examples.load("loop_callback");
+        ProgramSpec p = only(o);
+        assertEquals(Optional.of("osgi:framework_event"), p.attachTarget());
+        assertEquals(List.of(6), loads(p, Opcodes.PSEUDO_FUNC));
+        int callback = 6 + insn(p, 6).imm() + 1;
+        assertEquals(20, callback);
+        assertEquals(new FuncInfo(20, "add_bucket", p.funcInfo().get(1).btfTypeId()), p.funcInfo().get(1));
+        assertEquals(0, insn(p, 7).imm());
+        assertEquals(List.of(181, 1, 1), helperCalls(p)); // bpf_loop, then lookups in sum_buckets and the callback
+        assertEquals(20 + 14, p.insns().size());
+        // the callback's own map reference, relocated in its appended copy
+        assertEquals(o.mapIndex("buckets").getAsInt(), insn(p, 24).imm());
+        assertEquals(Opcodes.PSEUDO_MAP_IDX, insn(p, 24).src());
+    }
+
+    @Test
     void coreRelocationsAreCheckedAgainstLocalBtf() {
         BpfObject o = Examples.load("core_read");
         ProgramSpec p = only(o);
