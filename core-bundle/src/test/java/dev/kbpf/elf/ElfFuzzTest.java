@@ -20,14 +20,16 @@ class ElfFuzzTest {
     private static final long SEED = Long.getLong("kbpf.fuzz.seed", 0x6b627066L); // "kbpf"
     private static final int ROUNDS_PER_OBJECT = Integer.getInteger("kbpf.fuzz.rounds", 3000);
 
-    private static final String[] INTERESTING = {".symtab", ".strtab", ".BTF", ".BTF.ext", ".maps", "maps", "license", ".rodata", ".data"};
+    private static final String[] INTERESTING = {".symtab", ".strtab", ".BTF", ".BTF.ext", ".maps", "maps", "license", ".rodata", ".data", ".rodata.str1.1"};
 
     @Test
-    void mutatedObjectsOnlyEverFailWithElfException() {
+    void mutatedObjectsOnlyEverFailWithElfException() throws Exception {
         Random seeds = new Random(SEED);
         int loaded = 0, rejected = 0;
-        for (String name : Examples.names()) {
-            byte[] original = Examples.bytes(name);
+        List<String> names = new ArrayList<>(Examples.names());
+        names.add("fixture:data_pointers");
+        for (String name : names) {
+            byte[] original = name.startsWith("fixture:") ? DataRelocationTest.fixture(name.substring(8) + ".o") : Examples.bytes(name);
             List<int[]> ranges = ranges(original);
             for (int round = 0; round < ROUNDS_PER_OBJECT; round++) {
                 long seed = seeds.nextLong();
