@@ -2,8 +2,13 @@ package dev.kbpf.elf;
 
 import dev.kbpf.api.ProgType;
 import dev.kbpf.isa.Insn;
+import dev.kbpf.isa.Opcodes;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * One program of an object, linked and relocated, ready for the verifier:
@@ -54,6 +59,34 @@ public record ProgramSpec(String name, String section, ProgType type, AttachKind
             best = l;
         }
         return Optional.ofNullable(best);
+    }
+
+    /**
+     * The source lines as the verifier log prints them above instructions, by instruction index
+     * ({@code 2 → "; __u32 pid = c->ent.pid; @ counter.c:18"}): what {@code VerifierInput} takes.
+     */
+    public Map<Integer, String> sourceLines() {
+        Map<Integer, String> out = new TreeMap<>();
+        for (LineInfo l : lineInfo) out.put(l.insn(), l.verifierLogLine());
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * The instructions with each kfunc call's {@code imm} changed from its index in {@link #kfuncs()}
+     * to {@code ids[index]}: the ids under which the kfunc registry knows those names.
+     *
+     * @throws IllegalArgumentException when {@code ids} does not give one id per kfunc name
+     */
+    public List<Insn> insnsWithKfuncIds(int[] ids) {
+        if (ids.length != kfuncs.size()) throw new IllegalArgumentException(kfuncs.size() + " kfuncs " + kfuncs + " but " + ids.length + " ids");
+        List<Insn> out = new ArrayList<>(insns);
+        for (int i = 0; i < out.size(); i++) {
+            Insn in = out.get(i);
+            if (in.opcode() == (Opcodes.JMP | Opcodes.CALL) && in.src() == Opcodes.PSEUDO_KFUNC_CALL) {
+                out.set(i, new Insn(in.opcode(), in.dst(), in.src(), in.off(), ids[in.imm()]));
+            }
+        }
+        return Collections.unmodifiableList(out);
     }
 
     /** The instructions encoded as the kernel's {@code struct bpf_insn} array. */
