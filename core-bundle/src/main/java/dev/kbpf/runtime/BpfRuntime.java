@@ -18,10 +18,11 @@ import dev.kbpf.exec.ExecutableProgram;
 import dev.kbpf.exec.ExecutionContext;
 import dev.kbpf.exec.ExecutionFault;
 import dev.kbpf.exec.Executor;
-import dev.kbpf.exec.ExecutorFactory;
 import dev.kbpf.exec.FunctionTable;
 import dev.kbpf.exec.InvalidProgramException;
 import dev.kbpf.interp.Interpreter;
+import dev.kbpf.jit.Jit;
+import dev.kbpf.jit.JitExecutor;
 import dev.kbpf.isa.Insn;
 import dev.kbpf.isa.Opcodes;
 import dev.kbpf.maps.BpfMap;
@@ -80,7 +81,7 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener {
     private final Set<Integer> frozenMaps = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final TracepointRegistry tracepoints = new TracepointRegistry();
     private final HelperTable helpers;
-    private final TracePipe tracePipe;
+    private final TraceBuffer tracePipe;
     private final RuntimeServices services;
     private final ConcurrentSkipListMap<Integer, LoadedProgram> programs = new ConcurrentSkipListMap<>();
     private final ConcurrentSkipListMap<Integer, Link> links = new ConcurrentSkipListMap<>();
@@ -89,7 +90,6 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener {
     private final ThreadLocal<ProgramRun> runs;
     private volatile KfuncRegistry kfuncRegistry;
     private volatile DestructivePolicy destructivePolicy = DestructivePolicy.FULL;
-    private volatile ExecutorFactory jit;
 
     /** A program attached to a tracepoint. */
     private record Link(int id, LoadedProgram prog, TracepointDefinition tracepoint, TracepointProbe probe) {
@@ -100,7 +100,7 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener {
         this.machine = machine;
         this.sysctls = sysctls;
         this.helpers = new HelperTable(msg -> machine.printk(LogLevel.KERN_WARNING, "kbpf: " + msg));
-        this.tracePipe = new TracePipe(4096, machine::uptimeNanos);
+        this.tracePipe = new TraceBuffer(4096, machine::uptimeNanos);
         this.services = new RuntimeServices(mapMemory, tracePipe, this);
         this.runs = ThreadLocal.withInitial(() -> new ProgramRun(regions, services));
     }
@@ -113,7 +113,8 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener {
 
     public TracepointRegistry tracepointRegistry() { return tracepoints; }
 
-    public TracePipe tracePipe() { return tracePipe; }
+    @Override
+    public dev.kbpf.api.TracePipe tracePipe() { return tracePipe; }
 
     HelperTable helperTable() { return helpers; }
 
@@ -129,9 +130,6 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener {
     boolean destructiveBpfEnabled() { return sysctls.get(StandardSysctls.DESTRUCTIVE_BPF_ENABLED) != 0; }
 
     boolean unprivilegedBpfDisabled() { return sysctls.get(StandardSysctls.UNPRIVILEGED_BPF_DISABLED) != 0; }
-
-    /** The JIT, when one is available; used for new loads while {@code net.core.bpf_jit_enable} is 1. */
-    public void setJit(ExecutorFactory jit) { this.jit = jit; }
 
     private void dmesg(LogLevel level, String message) { machine.printk(level, message); }
 
@@ -233,23 +231,13 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener {
         String name = attr.name().length() > 15 ? attr.name().substring(0, 15) : attr.name();
         ExecutableProgram exe = new ExecutableProgram(xlated, helpers.functions(), kfuncs.build(), hints(facts));
         Executor executor;
-        boolean jited = false;
-        ExecutorFactory j = jit;
         try {
-            if (j != null && sysctls.get(StandardSysctls.BPF_JIT_ENABLE) != 0) {
-                try {
-                    executor = j.create(exe);
-                    jited = true;
-                } catch (RuntimeException e) {
-                    dmesg(LogLevel.KERN_WARNING, "kbpf: prog " + id + " (" + name + "): JIT failed, interpreting: " + e.getMessage());
-                    executor = Interpreter.FACTORY.create(exe);
-                }
-            } else {
-                executor = Interpreter.FACTORY.create(exe);
-            }
+            // net.core.bpf_jit_enable chooses for new loads; a program the JIT cannot compile is interpreted
+            executor = sysctls.get(StandardSysctls.BPF_JIT_ENABLE) != 0 ? Jit.compile(exe) : Interpreter.FACTORY.create(exe);
         } catch (InvalidProgramException e) {
             throw new BpfException(Errno.EINVAL, "cannot prepare the program: " + e.getMessage(), ok.log());
         }
+        boolean jited = executor instanceof JitExecutor;
         LoadedProgram p = new LoadedProgram(id, name, attr.type(), ProgramTag.of(insns), insns, xlated, executor, jited,
                 destructive, Instant.now(), List.copyOf(mapIds), helperIds, helperNames, kfuncNames, facts.maxCtxOffset(),
                 verificationNanos, ok.stats().processedInsns(), ok.log());
@@ -364,8 +352,14 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener {
     @Override
     public List<ProgInfo> progList() { return programs.values().stream().map(LoadedProgram::info).toList(); }
 
-    /** The instructions as loaded (pseudo forms intact), for {@code prog dump xlated}. */
-    public List<Insn> progInsns(int progId) { return program(progId).insns(); }
+    @Override
+    public List<Insn> progXlated(int progId) { return program(progId).insns(); }
+
+    @Override
+    public Optional<String> progJited(int progId) {
+        LoadedProgram p = program(progId);
+        return p.executor() instanceof JitExecutor j ? Optional.of(j.bytecodeListing()) : Optional.empty();
+    }
 
     @Override
     public TestRunResult progTestRun(int progId, byte[] ctx, int repeat) {

@@ -22,10 +22,10 @@ import dev.kbpf.spi.ProgRef;
 final class RuntimeServices implements HelperServices {
     private static final long EINVAL = Errno.EINVAL.negative();
     private final MapMemory maps;
-    private final TracePipe tracePipe;
+    private final TraceBuffer tracePipe;
     private final BpfRuntime runtime;
 
-    RuntimeServices(MapMemory maps, TracePipe tracePipe, BpfRuntime runtime) {
+    RuntimeServices(MapMemory maps, TraceBuffer tracePipe, BpfRuntime runtime) {
         this.maps = maps;
         this.tracePipe = tracePipe;
         this.runtime = runtime;
