@@ -327,6 +327,9 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener {
     }
 
     @Override
+    public dev.kbpf.api.LoadedObject objLoad(dev.kbpf.api.ObjLoadAttr attr) { return new ObjectLoader(this).load(attr); }
+
+    @Override
     public void progUnload(int progId) {
         LoadedProgram p = programs.remove(progId);
         if (p == null) throw new BpfException(Errno.ENOENT, "no program with id " + progId);
@@ -440,6 +443,12 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener {
         maps.get(info.id()).update(new byte[4], Arrays.copyOf(value, attr.valueSize()), 0);
         if (freeze) frozenMaps.add(info.id());
         return mapShow(info.id());
+    }
+
+    /** {@code BPF_MAP_FREEZE}: no more writes from Java; programs keep what the map's flags allow. */
+    public void freeze(int mapId) {
+        maps.get(mapId);
+        frozenMaps.add(mapId);
     }
 
     private MapInfo info(BpfMap m) {
