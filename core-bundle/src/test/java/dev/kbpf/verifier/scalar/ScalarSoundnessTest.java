@@ -166,6 +166,30 @@ class ScalarSoundnessTest {
     }
 
     @Test
+    void pointerOffsetArithmeticIsSound() {
+        long seed = 0x5eed0070L;
+        ScalarGen g = new ScalarGen(seed);
+        for (int i = 0; i < CASES; i++) {
+            Sample p = g.rnd.nextInt(3) == 0 ? g.constant(g.rnd.nextInt(512)) : g.any();
+            Sample o = g.any();
+            requireMembers(p, "pointer offset", seed, i);
+            requireMembers(o, "offset", seed, i);
+            boolean subtract = g.rnd.nextBoolean();
+            Scalar r = p.s().pointerOffset(o.s(), subtract);
+            for (long x : p.members()) {
+                for (long y : o.members()) {
+                    long v = subtract ? x - y : x + y;
+                    if (!r.contains(v)) {
+                        fail("seed 0x" + Long.toHexString(seed) + " case " + i + ": pointer " + (subtract ? "-" : "+")
+                                + " unsound\n ptr=" + p.s().debugString() + "\n off=" + o.s().debugString() + "\n x=" + x
+                                + " y=" + y + " -> " + v + "\n result=" + r.debugString());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void constantsStayExactThroughEveryOperation() {
         long seed = 0x5eed00c0L;
         ScalarGen g = new ScalarGen(seed);

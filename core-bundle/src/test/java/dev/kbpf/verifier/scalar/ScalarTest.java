@@ -291,6 +291,21 @@ class ScalarTest {
         assertNotNull(JmpOp.of(0x1e));
     }
 
+    @Test
+    void pointerOffsets() {
+        // fp-16 plus a byte index: a variable offset in [0, 255] on top of the fixed one
+        Scalar v = k(0).pointerOffset(byteValue(), false);
+        assertEquals(0, v.smin());
+        assertEquals(255, v.smax());
+        assertEquals(new Tnum(0, 0xff), v.varOff());
+        Scalar back = v.pointerOffset(Scalar.ofUnsignedRange(0, 16), true);
+        assertEquals(-16, back.smin());
+        assertEquals(255, back.smax());
+        // unsigned underflow possible: unbounded unsigned view
+        assertEquals(0, back.umin());
+        assertEquals(-1L, back.umax());
+    }
+
     // --- branches ---------------------------------------------------------------------------------
 
     @Test
