@@ -53,6 +53,7 @@ final class Checker {
     final InsnPrinter printer;
 
     ProgramStructure ps;
+    Precision prec;
     // per-instruction facts
     MapInfo[] lddwMaps;
     ResolvedKfunc[] kfuncs;
@@ -103,6 +104,7 @@ final class Checker {
     VerifierResult.Accepted run(long startNanos) {
         checkPrivileges();
         ps = ProgramStructure.analyze(insns, bpfCapable);
+        prec = Precision.compute(ps);
         int n = insns.length;
         lddwMaps = new MapInfo[n];
         kfuncs = new ResolvedKfunc[n];
@@ -329,17 +331,17 @@ final class Checker {
             if (old.branches > 0) {
                 // still being explored: an ancestor of this path
                 inProgress++;
-                if (callbackEntry && StateEquivalence.equal(old, cur, ps, idx, false)) {
+                if (callbackEntry && StateEquivalence.equal(old, cur, ps, prec, idx, false)) {
                     // the callback's effect reached a fixed point: this iteration is covered by the one in progress
                     old.hitCnt++;
                     return true;
                 }
-                if (old.hash == hash && StateEquivalence.equal(old, cur, ps, idx, true)) {
+                if (old.hash == hash && StateEquivalence.equal(old, cur, ps, prec, idx, true)) {
                     throw Reject.inval("infinite loop detected at insn %d", idx);
                 }
                 continue;
             }
-            if (StateEquivalence.equal(old, cur, ps, idx, false)) {
+            if (StateEquivalence.equal(old, cur, ps, prec, idx, false)) {
                 old.hitCnt++;
                 return true;
             }
@@ -889,6 +891,7 @@ final class Checker {
 
     private void stackWrite(FuncFrame f, int off, int size, RegState value, boolean isSt) {
         int spi = FuncFrame.slotOf(off);
+        f.touch(-off);
         if (f == cur.cur()) scratchedSlots |= 1L << spi;
         if (size == 8 && !(isSt && value.isConstZero())) {
             // spill: the slot keeps the register's exact state
@@ -953,6 +956,7 @@ final class Checker {
             throw Reject.acces("invalid variable-offset%s stack R%d var_off=%s size=%d", extra, regno, tnumText(v), size);
         }
         noteDepth(f, (int) -min);
+        if (write) f.touch((int) -min);
         for (long o = min; o < max; o++) {
             int b = (int) (-o - 1);
             byte t = f.stack[b];
@@ -1494,6 +1498,7 @@ final class Checker {
                         }
                     }
                 } else {
+                    f.touch((int) -lo);
                     // the helper writes these bytes: whatever was spilled there is gone
                     for (long o = lo; o < hi + size; o++) {
                         int b = (int) (-o - 1);
