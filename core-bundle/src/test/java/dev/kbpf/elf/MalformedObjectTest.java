@@ -259,7 +259,7 @@ class MalformedObjectTest {
     @Test
     void callIntoAProgramSection() {
         ElfBytes e = obj("subprog");
-        // retarget `call name_length` at the program on_bundle_event
+        // retarget the second `call bump` at the program on_bundle_event
         int sym = (e.symbol("on_bundle_event") - e.offset(".symtab")) / 24;
         e.put32(e.rel(".reltracepoint/jvm/thread_start", 1) + 12, sym);
         rejects(e.b, "call of 'on_bundle_event' in program section", "cannot call another program");
@@ -269,7 +269,7 @@ class MalformedObjectTest {
     void callThatLandsInsideASubprogram() {
         ElfBytes e = obj("subprog");
         int call = e.offset("tracepoint/jvm/thread_start") + 3 * 8;
-        e.put32(call + 4, 20); // against .text: 0 + 20 + 1 = insn 21, inside bump (which starts at 20)
+        e.put32(call + 4, 20); // against .text: 0 + 20 + 1 = insn 21, inside bump (insns 9 to 22)
         rejects(e.b, "targets insn 21 of .text, which is not the start of a subprogram");
     }
 
