@@ -132,6 +132,13 @@ class MalformedObjectTest {
     }
 
     @Test
+    void mapTooLargeForTheJvm() {
+        ElfBytes e = obj("legacy_maps");
+        e.put32(e.offset("maps") + 12, -1); // max_entries 4294967295
+        rejects(e.b, "map 'pauses': max_entries 4294967295 is too large");
+    }
+
+    @Test
     void unknownBtfMapField() {
         ElfBytes e = obj("counter");
         e.put8(e.string(".BTF", "max_entries") + 10, 'z');
