@@ -104,6 +104,27 @@ class MalformedObjectTest {
     }
 
     @Test
+    void relaRelocationsOnCode() {
+        ElfBytes e = obj("counter");
+        e.put32(e.header(".reltracepoint/osgi/bundle_event") + 4, 4); // SHT_REL → SHT_RELA
+        rejects(e.b, "RELA relocations are not used by BPF objects");
+    }
+
+    @Test
+    void wrongRelocationTypeInMaps() {
+        ElfBytes e = obj("tail_call");
+        e.put32(e.rel(".rel.maps", 0) + 8, 3); // R_BPF_64_ABS64 → R_BPF_64_ABS32
+        rejects(e.b, "section '.maps' relocation 0", "R_BPF_64_ABS32 against 'handle_started' is not supported in .maps");
+    }
+
+    @Test
+    void progArraySlotBeyondMaxEntries() {
+        ElfBytes e = obj("tail_call");
+        e.put32(e.btfArrayWithNelems(8), 2); // __uint(max_entries, 8) → 2: .values[2] no longer fits
+        rejects(e.b, "map 'handlers' .values[2] is beyond max_entries 2");
+    }
+
+    @Test
     void mapRelocationNotOnLddw() {
         ElfBytes e = obj("counter");
         e.put64(e.rel(".reltracepoint/osgi/bundle_event", 0), 8 * 8); // insn 8 is `call 1`
