@@ -252,8 +252,6 @@ final class MapCollector {
 
     int dataSize(int mapIndex) { return maps.get(mapIndex).size; }
 
-    String name(int mapIndex) { return maps.get(mapIndex).name; }
-
     /** An {@code R_BPF_64_ABS64} in {@code .maps}: a slot of a {@code PROG_ARRAY}'s {@code .values}. */
     void addSlot(long offset, String target, String where) {
         for (Builder b : maps) {
