@@ -80,7 +80,8 @@ public final class ExecutionContext implements CallContext {
 
     /**
      * Limits how many instructions a run may execute (a {@code lddw} counts once); a run that
-     * needs more ends with {@link ExecutionFault.Kind#BUDGET}. Default: unlimited. Meant for
+     * needs more ends with {@link ExecutionFault.Kind#BUDGET} at its next taken jump or call (where
+     * every loop passes). Default: unlimited. Meant for
      * unverified runs, where an endless loop is possible.
      */
     public void setInstructionBudget(long budget) {
@@ -90,7 +91,7 @@ public final class ExecutionContext implements CallContext {
 
     public long instructionBudget() { return budget; }
 
-    /** Instructions the last run executed (including the faulting one, if it faulted). */
+    /** Instructions the last run executed (a run stopped by its budget may have run a few past it). */
     public long instructionsExecuted() { return executed; }
 
     /** The fault that ended the last run, or {@code null} if it reached {@code exit}. */
