@@ -115,10 +115,10 @@ final class MapCollector {
             for (int off = LEGACY_DEF_SIZE; off < defSize; off += 4) {
                 if (def.s32(off) != 0) throw new ElfException("map '" + s.name() + "': unrecognised non-zero field at offset " + off + " of its struct bpf_map_def");
             }
-            int typeId = def.s32(0);
-            MapType type = mapType(s.name(), typeId);
+            MapType type = mapType(s.name(), def.u32(0));
             int flags = defSize >= LEGACY_DEF_SIZE ? def.s32(16) : 0;
-            maps.add(new Builder(s.name(), MapKind.LEGACY, type, def.s32(4), def.s32(8), def.s32(12), flags, false, new byte[0],
+            maps.add(new Builder(s.name(), MapKind.LEGACY, type, toInt(s.name(), "key_size", def.u32(4)), toInt(s.name(), "value_size", def.u32(8)),
+                    toInt(s.name(), "max_entries", def.u32(12)), flags, false, new byte[0],
                     sec, (int) s.value(), defSize, -1));
         }
     }
@@ -185,6 +185,8 @@ final class MapCollector {
     private static int toInt(String map, String field, Long v) {
         if (v == null) return 0;
         if (v > 0xffffffffL) throw new ElfException("map '" + map + "': " + field + " " + v + " does not fit in 32 bits");
+        // flags are bits; sizes and counts beyond 2^31 cannot be held in a JVM array
+        if (!field.equals("map_flags") && v > Integer.MAX_VALUE) throw new ElfException("map '" + map + "': " + field + " " + v + " is too large");
         return (int) (long) v;
     }
 
@@ -249,8 +251,6 @@ final class MapCollector {
     }
 
     int dataSize(int mapIndex) { return maps.get(mapIndex).size; }
-
-    String name(int mapIndex) { return maps.get(mapIndex).name; }
 
     /** An {@code R_BPF_64_ABS64} in {@code .maps}: a slot of a {@code PROG_ARRAY}'s {@code .values}. */
     void addSlot(long offset, String target, String where) {
