@@ -80,7 +80,13 @@ final class ProgramCompiler {
     /** What came out: the class file, the class data it expects, and how it was cut up. */
     record Output(byte[] classBytes, List<Object> classData, int regions, int largestRegionEstimate) {}
 
-    ProgramCompiler(ExecutableProgram program, ControlFlow flow, JitRuntime rt) {
+    private final int regionBytes;
+
+    ProgramCompiler(ExecutableProgram program, ControlFlow flow, JitRuntime rt) { this(program, flow, rt, REGION_BYTES); }
+
+    /** With another region size: tests use a huge one to force a method past the JVM's 64 KB limit. */
+    ProgramCompiler(ExecutableProgram program, ControlFlow flow, JitRuntime rt, int regionBytes) {
+        this.regionBytes = regionBytes;
         this.program = program;
         this.flow = flow;
         this.hints = program.hints();
@@ -134,7 +140,7 @@ final class ProgramCompiler {
             BlockEmitter e = new BlockEmitter(counter, t -> new Label());
             e.fast(b);
             int size = counter.bytes() + 2 * 64;   // room for two region-leaving stubs
-            if (!current.isEmpty() && used + size > REGION_BYTES) {
+            if (!current.isEmpty() && used + size > regionBytes) {
                 regions.add(current.stream().mapToInt(Integer::intValue).toArray());
                 current = new ArrayList<>();
                 used = 0;
