@@ -55,6 +55,14 @@ struct thread_start {
 	char name[32];		/* 16 the thread's name, NUL-terminated */
 };
 
+/* osgi:framework_event - a FrameworkEvent (24 bytes) */
+struct framework_event {
+	struct trace_entry ent;	/*  0 */
+	__u32 type;		/*  8 STARTED=1 ERROR=2 PACKAGES_REFRESHED=4 STARTLEVEL_CHANGED=8 WARNING=16 INFO=32 STOPPED=64 ... */
+	__u32 __pad;		/* 12 */
+	__u64 bundle_id;	/* 16 the bundle the event is about */
+};
+
 /* kbpf's kfuncs (bundle helpers-destructive), resolved by name at load time. */
 extern void bpf_panic(const char *msg) __ksym;
 extern void crash_kexec(void) __ksym;

@@ -6,6 +6,7 @@ import dev.kbpf.memory.Region;
 import dev.kbpf.memory.RegionKind;
 import dev.kbpf.memory.RegionTable;
 import dev.kbpf.spi.CallContext;
+import dev.kbpf.spi.HelperServices;
 import java.util.Arrays;
 
 /**
@@ -33,6 +34,8 @@ public final class ExecutionContext implements CallContext {
     private long budget = Long.MAX_VALUE;
     private long executed;
     private ExecutionFault lastFault;
+    private HelperServices services = NoHelperServices.INSTANCE;
+    private Object attachment;
 
     /** A context whose shared ids resolve in {@code regions} (the subsystem's maps, ring buffers, rodata). */
     public ExecutionContext(RegionTable regions) {
@@ -77,7 +80,8 @@ public final class ExecutionContext implements CallContext {
 
     /**
      * Limits how many instructions a run may execute (a {@code lddw} counts once); a run that
-     * needs more ends with {@link ExecutionFault.Kind#BUDGET}. Default: unlimited. Meant for
+     * needs more ends with {@link ExecutionFault.Kind#BUDGET} at its next taken jump or call (where
+     * every loop passes). Default: unlimited. Meant for
      * unverified runs, where an endless loop is possible.
      */
     public void setInstructionBudget(long budget) {
@@ -87,7 +91,7 @@ public final class ExecutionContext implements CallContext {
 
     public long instructionBudget() { return budget; }
 
-    /** Instructions the last run executed (including the faulting one, if it faulted). */
+    /** Instructions the last run executed (a run stopped by its budget may have run a few past it). */
     public long instructionsExecuted() { return executed; }
 
     /** The fault that ended the last run, or {@code null} if it reached {@code exit}. */
@@ -122,4 +126,17 @@ public final class ExecutionContext implements CallContext {
         if (type.isInstance(memory)) return type.cast(memory);
         return null;
     }
+
+    @Override
+    public HelperServices services() { return services; }
+
+    /** Binds the runtime whose maps, ring buffers and trace pipe helpers reach through this context. */
+    public void setServices(HelperServices services) {
+        this.services = services == null ? NoHelperServices.INSTANCE : services;
+    }
+
+    /** What the runtime runs in this context now (the loaded program), for helpers that ask who calls them. */
+    public Object attachment() { return attachment; }
+
+    public void setAttachment(Object attachment) { this.attachment = attachment; }
 }

@@ -45,6 +45,13 @@ public sealed interface PanicContext {
 
         @Override public byte[] stack() { return stack.clone(); }
 
+        /** The frame of program {@code prog} (as the kfunc registry knows it) at instruction {@code insnIndex}. */
+        public static ProgramFrame of(ProgRef prog, ProgType type, int insnIndex, long[] registers, byte[] stack) {
+            return new ProgramFrame(prog.id(), prog.name(), prog.tag(), type, insnIndex, registers, stack);
+        }
+
+        public ProgRef prog() { return new ProgRef(progId, progName, tag); }
+
         public long register(int r) { return registers[r]; }
 
         @Override

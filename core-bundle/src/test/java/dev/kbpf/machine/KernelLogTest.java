@@ -45,6 +45,27 @@ class KernelLogTest {
     }
 
     @Test
+    void theRingHoldsExactlyTheLastCapacityLinesWhateverTheCounts() {
+        long seed = 0x6b627066L;
+        java.util.Random rnd = new java.util.Random(seed);
+        for (int round = 0; round < 200; round++) {
+            int capacity = 1 + rnd.nextInt(40), n = rnd.nextInt(120);
+            KernelLog log = new KernelLog(capacity, uptime::get, console::add);
+            for (int i = 0; i < n; i++) log.printk(LogLevel.KERN_INFO, "l" + i);
+            int kept = Math.min(n, capacity);
+            List<KmsgRecord> rs = log.records();
+            String where = "seed " + seed + " round " + round + " capacity " + capacity + " n " + n;
+            assertEquals(kept, rs.size(), where);
+            for (int i = 0; i < kept; i++) {
+                assertEquals(n - kept + i, rs.get(i).seq(), where);
+                assertEquals("l" + (n - kept + i), rs.get(i).text(), where);
+            }
+            int from = n == 0 ? 0 : rnd.nextInt(n);
+            assertEquals(Math.min(kept, n - from), log.since(from).size(), where + " since " + from);
+        }
+    }
+
+    @Test
     void messagesAreSplitEscapedAndCut() {
         KernelLog log = new KernelLog(16, uptime::get, console::add);
         log.printk(LogLevel.KERN_INFO, "one\ntwo\n");

@@ -101,7 +101,7 @@ public record CrashDumpDocument(int format, String reason, String kfunc, String 
         return new Caller(Caller.KERNEL, r.caller().describe(), null, null, null, null, null, null, null, r.callerThreadId(), null);
     }
 
-    static String register(long value) { return String.format("%016x", value); }
+    static String register(long value) { return String.format(java.util.Locale.ROOT, "%016x", value); }
 
     private static Program program(ProgramSnapshot p) {
         List<Instruction> insns = new ArrayList<>(p.insns().size());
