@@ -143,6 +143,35 @@ class PanicOnTracepointTest {
     }
 
     @Test
+    void manyThreadsCrossingTheThresholdAtOncePanicOnce() throws Exception {
+        LoadedObject obj = load("panic.o", "p.o");
+        Tracepoint tp = rt.bundleEvent();
+        rt.bpf.attach(obj.programs().get(0).id(), "osgi:bundle_event");
+        int threads = 8, perThread = 50;
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> ts = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int base = t * perThread;
+            Thread th = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < perThread; i++) bundleEvent(tp, base + i, BUNDLE_STOPPED, RESOLVED);
+            });
+            th.start();
+            ts.add(th);
+        }
+        go.countDown();
+        for (Thread th : ts) th.join();
+        assertEquals(threads * perThread, bss(obj), "every stop counted (atomic add on .bss)");
+        assertEquals(1, rt.dumps().list().size(), "one panic, one dump");
+        assertEquals(List.of(Action.HALT), rt.control.actions());
+        assertEquals(1, rt.machine.dmesg().stream().filter(r -> r.text().startsWith("Kernel panic - not syncing: ")).count(), rt.dmesg());
+    }
+
+    @Test
     void crashKexecOnALongGcPauseDumpsThenReboots() {
         LoadedObject obj = load("crash_kexec.o", "k.o");
         ProgInfo prog = obj.programs().get(0);
