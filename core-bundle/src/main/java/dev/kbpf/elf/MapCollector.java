@@ -216,7 +216,7 @@ final class MapCollector {
             throw new ElfException("section '" + sec.name() + "': " + sec.size() + " bytes of global data exceed the largest map value (" + MAX_GLOBAL_DATA + ")");
         }
         boolean ro = isReadOnlyData(sec);
-        Builder b = new Builder(objName + sec.name(), MapKind.GLOBAL_DATA, MapType.ARRAY, 4, sec.size(), 1,
+        Builder b = new Builder(internalMapName(objName, sec.name()), MapKind.GLOBAL_DATA, MapType.ARRAY, 4, sec.size(), 1,
                 ro ? MapSpec.BPF_F_RDONLY_PROG : 0, ro, elf.contents(sec).bytes(0, sec.size()), sec, 0, sec.size(), -1);
         for (ElfSymbol s : elf.symbols()) {
             if (s.shndx() != sec.index() || s.type() != ElfSymbol.STT_OBJECT) continue;
@@ -279,5 +279,18 @@ final class MapCollector {
             out.add(b.build());
         }
         return out;
+    }
+
+    /**
+     * The name of a global data map as libbpf's {@code internal_map_name} makes it, within
+     * {@code BPF_OBJ_NAME_LEN} (15 characters): the section name alone when it has a second dot
+     * ({@code .rodata.str1.1}) or is too long for a prefix, else the object's name cut to fit in
+     * front of it ({@code crash_ke.rodata}).
+     */
+    static String internalMapName(String objName, String section) {
+        final int maxLen = 15;
+        int pfx = section.length() >= maxLen || section.indexOf('.', 1) >= 0 ? 0 : Math.min(maxLen - section.length(), objName.length());
+        String name = objName.substring(0, pfx) + section;
+        return name.length() > maxLen ? name.substring(0, maxLen) : name;
     }
 }

@@ -185,7 +185,6 @@ class GuardRailMatrixTest {
     }
 
     /** Core bug: the examples do not load under their own names (map names of 16 characters or more). Enable once fixed. */
-    @org.junit.jupiter.api.Disabled("core: objLoad(examples/panic.o) fails with EINVAL \"map name 'panic.rodata.str1.1' is longer than 15 characters\"")
     @Test
     void theExampleObjectsLoadUnderTheirOwnNames() {
         rt.bpf.setDestructivePolicy(DestructivePolicy.FULL);
