@@ -89,6 +89,9 @@ public interface Bpf {
     /** {@code BPF_MAP_GET_NEXT_KEY}: the key after {@code key} (the first key when {@code key} is null), or empty at the end. */
     Optional<byte[]> mapGetNextKey(int mapId, byte[] key);
 
+    /** Opens a reader of a {@code RINGBUF} map's records; {@code EINVAL} for another map type. */
+    RingBufferReader ringBufferOpen(int mapId, RingBufferReader.Handler handler);
+
     // ---- links and tracepoints ----
 
     /** Attaches a program to a tracepoint ({@code category:name}); the link keeps it attached until detached. */

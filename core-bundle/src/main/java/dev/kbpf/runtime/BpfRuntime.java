@@ -471,6 +471,18 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener {
     @Override
     public List<MapInfo> mapList() { return maps.list().stream().map(this::info).toList(); }
 
+    @Override
+    public dev.kbpf.api.RingBufferReader ringBufferOpen(int mapId, dev.kbpf.api.RingBufferReader.Handler handler) {
+        BpfMap m = maps.get(mapId);
+        if (!(m instanceof dev.kbpf.maps.RingbufMap rb)) throw new BpfException(Errno.EINVAL, "map " + mapId + " is a " + m.type() + ", not a RINGBUF");
+        dev.kbpf.maps.RingBuffer reader = new dev.kbpf.maps.RingBuffer(rb, handler::onRecord);
+        return new dev.kbpf.api.RingBufferReader() {
+            @Override public int poll(long timeoutMillis) { return reader.poll(timeoutMillis); }
+            @Override public int consume() { return reader.consume(); }
+            @Override public void close() { reader.close(); }
+        };
+    }
+
     /** The map object, for the ring buffer and perf buffer consumers. */
     public BpfMap map(int mapId) { return maps.get(mapId); }
 
