@@ -66,6 +66,8 @@ public class ProgCommand {
         this.kfuncs = kfuncs;
     }
 
+    // Every option is a String or a flag: with an int parameter Gogo would evaluate all tokens and
+    // turn hex bytes like 01 or 2d into numbers before the command sees them (see Hex).
     @Descriptor("Programs: list, show, load an ELF object, dump (xlated, jited, visual), test-run, unload, attach to a"
             + " tracepoint, detach a link. The shell holds every capability, like root running bpftool; --caps loads with fewer.")
     public String prog(
@@ -75,7 +77,7 @@ public class ProgCommand {
             @Descriptor("load: set BPF_F_DESTRUCTIVE, needed to call destructive kfuncs (bpf_panic, crash_kexec, ...)")
             @Parameter(names = {"--destructive"}, presentValue = "true", absentValue = "false") boolean destructive,
             @Descriptor("load: the verifier log level (1 instructions, 2 states, 4 statistics); the log is printed after the load")
-            @Parameter(names = {"--log"}, absentValue = "0") int log,
+            @Parameter(names = {"--log"}, absentValue = "0") String log,
             @Descriptor("load: load with only these capabilities, comma-separated (CAP_BPF,CAP_PERFMON,CAP_SYS_ADMIN,CAP_SYS_BOOT,"
                     + " CAP_ prefix optional) or 'none'; without it the load holds every capability")
             @Parameter(names = {"--caps"}, absentValue = ALL_CAPS) String caps,
@@ -84,7 +86,7 @@ public class ProgCommand {
             @Descriptor("run: the context bytes in hex (01000000 or 0x01000000; more bytes may follow the ID as words)")
             @Parameter(names = {"--ctx"}, absentValue = "") String ctx,
             @Descriptor("run: how many times to run; the duration printed is the mean")
-            @Parameter(names = {"--repeat"}, absentValue = "1") int repeat,
+            @Parameter(names = {"--repeat"}, absentValue = "1") String repeat,
             @Descriptor("list | show ID | load FILE [SECTION] | dump xlated|jited|visual ID | run ID | unload ID | attach ID TRACEPOINT | detach LINK")
             String... args) {
         return Commands.run(() -> {
@@ -93,9 +95,9 @@ public class ProgCommand {
             return switch (sub) {
                 case "list" -> { a.end(); yield list(json); }
                 case "show" -> { int id = a.nextId("program id"); a.end(); yield show(id, json); }
-                case "load" -> load(a, json, type, destructive, log, caps, attach);
+                case "load" -> load(a, json, type, destructive, Args.parseInt(log, "--log"), caps, attach);
                 case "dump" -> dump(a, json);
-                case "run" -> run(a, json, ctx, repeat);
+                case "run" -> run(a, json, ctx, Args.parseInt(repeat, "--repeat"));
                 case "unload" -> { int id = a.nextId("program id"); a.end(); yield unload(id, json); }
                 case "attach" -> {
                     int id = a.nextId("program id");

@@ -36,9 +36,15 @@ public class TracelogCommand {
             + " consumes lines, as Linux's trace_pipe does. In scripts give --count or --timeout.")
     public void tracelog(CommandSession session,
             @Descriptor("print each line as a JSON object (one a line)") @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json,
-            @Descriptor("stop after this many lines (0: no limit)") @Parameter(names = {"-n", "--count"}, absentValue = "0") int count,
-            @Descriptor("stop after this many seconds (0: no limit)") @Parameter(names = {"-t", "--timeout"}, absentValue = "0") double timeout) {
-        follow(session.getConsole(), json, count, timeout);
+            @Descriptor("stop after this many lines (0: no limit)") @Parameter(names = {"-n", "--count"}, absentValue = "0") String count,
+            @Descriptor("stop after this many seconds (0: no limit)") @Parameter(names = {"-t", "--timeout"}, absentValue = "0") String timeout) {
+        double seconds;
+        try {
+            seconds = Double.parseDouble(timeout.strip());
+        } catch (NumberFormatException e) {
+            throw new CommandException("--timeout '" + timeout + "' is not a number of seconds");
+        }
+        follow(session.getConsole(), json, Args.parseInt(count, "--count"), seconds);
     }
 
     /** @return how many lines were printed */
