@@ -30,6 +30,7 @@ import java.util.OptionalLong;
 public record ConformanceTestFile(String asm, List<Long> raw, byte[] memory, OptionalLong result,
                                   Optional<String> error, Optional<String> skipReason) {
 
+    /** Checks for nulls and freezes the raw list. */
     public ConformanceTestFile {
         Objects.requireNonNull(asm, "asm");
         raw = List.copyOf(raw);

@@ -11,12 +11,14 @@ package dev.kbpf.isa;
  */
 public record Insn(int opcode, int dst, int src, short off, int imm) {
 
+    /** Checks that each field fits its bit width (8-bit opcode, 4-bit registers); values are not validated here. */
     public Insn {
         if ((opcode & ~0xff) != 0) throw new IllegalArgumentException("opcode out of range: " + opcode);
         if ((dst & ~0xf) != 0) throw new IllegalArgumentException("dst register field out of range: " + dst);
         if ((src & ~0xf) != 0) throw new IllegalArgumentException("src register field out of range: " + src);
     }
 
+    /** Convenience for an {@code int} offset, which must fit a signed 16-bit field. */
     public Insn(int opcode, int dst, int src, int off, int imm) {
         this(opcode, dst, src, (short) off, imm);
         if (off < Short.MIN_VALUE || off > Short.MAX_VALUE) throw new IllegalArgumentException("offset out of 16-bit range: " + off);
