@@ -1295,6 +1295,7 @@ final class Checker {
         enterSubprog(callsite, cb.subprogStart, true, args);
         cur.frames[cur.curframe].cbCtx = args[2];
         cur.frames[cur.curframe].reentry = true;
+        cur.frames[cur.curframe].iteration = cb.iteration + 1;
         cur = saved;
         // or the loop ends here
         finishLoopCall(callsite);

@@ -80,6 +80,11 @@ final class LoopCases {
                 "R3 invalid mem access 'scalar'"));
         c.add(reject("bpf_loop callback reads uninit ctx", "mov %r1, 10; ldfunc %r2, cb; mov %r3, %r10; add %r3, -8; mov %r4, 0; call 181; mov %r0, 0; exit; "
                 + "cb: ldxdw %r0, [%r2+0]; mov %r0, 0; exit", EACCES, "invalid read from stack off -8+0 size 8"));
+        c.add(accept("bpf_loop callback with a branch in its body", "stdw [%r10-8], 0; mov %r1, 16; ldfunc %r2, cb; mov %r3, %r10; add %r3, -8; mov %r4, 0; "
+                + "call 181; ldxdw %r0, [%r10-8]; exit; cb: mov %r6, %r2; stxw [%r10-4], %r1; mov %r2, %r10; add %r2, -4; ldmap %r1, 9; call 1; "
+                + "jeq %r0, 0, +4; ldxdw %r1, [%r0+0]; ldxdw %r2, [%r6+0]; add %r2, %r1; stxdw [%r6+0], %r2; mov %r0, 0; exit"));
+        c.add(reject("infinite loop inside a bpf_loop callback", "mov %r1, 16; ldfunc %r2, cb; mov %r3, 0; mov %r4, 0; call 181; mov %r0, 0; exit; "
+                + "cb: mov %r0, 0; l: jeq %r0, 0, l; exit", EINVAL, "infinite loop detected at insn"));
         c.add(accept("bpf_loop index is bounded to 32 bits", "mov %r1, 10; ldfunc %r2, cb; mov %r3, 0; mov %r4, 0; call 181; mov %r0, 0; exit; "
                 + "cb: lddw %r2, 0xffffffff; jgt %r1, %r2, +2; mov %r0, 1; exit; " + TRAP));
         return c;
