@@ -29,38 +29,56 @@ class ProgramFlowTest {
         return c;
     }
 
-    @ParameterizedTest(name = "jit={0}")
-    @ValueSource(booleans = {true, false})
-    void tailCallJumpsToTheProgramAtTheIndexOrFallsThrough(boolean jit) {
+    static final String JIT_TAIL_CALL_GAP = "JIT gap (branch jit/main): after a successful bpf_tail_call a JIT-compiled program "
+            + "goes on with the instructions after the call (their side effects happen) and the target runs only after it "
+            + "exits; Linux never returns to the caller. The interpreter ends the caller at the call.";
+
+    @Test
+    void tailCallJumpsToTheProgramAtTheIndexOrFallsThroughInterpreted() { tailCallJumpsOrFallsThrough(false); }
+
+    @Test
+    @org.junit.jupiter.api.Disabled(JIT_TAIL_CALL_GAP)
+    void tailCallJumpsToTheProgramAtTheIndexOrFallsThroughJited() { tailCallJumpsOrFallsThrough(true); }
+
+    private void tailCallJumpsOrFallsThrough(boolean jit) {
         k = new HelperRuntime(jit);
         int jmp = k.map(MapType.PROG_ARRAY, 4, 4, 4);
+        int fellThrough = k.map(MapType.ARRAY, 4, 8, 1);
         ProgInfo target = k.load(ProgType.TRACEPOINT, "target", """
                 ldxdw %r0, [%r1+0]
                 add %r0, 42
                 exit
                 """);
-        // tail_call(ctx, jmp, ctx[8]); 1 when it falls through
+        // tail_call(ctx, jmp, ctx[8]); when it falls through: counts, and answers 1
         ProgInfo main = k.load(ProgType.TRACEPOINT, "main", """
                 mov %r6, %r1
                 ldxdw %r3, [%r6+8]
                 mov %r1, %r6
                 lddw %r2, map:JMP
                 call 12
+                lddw %r1, mapvalue:FELL+0
+                mov %r2, 1
+                lock add [%r1+0], %r2
                 mov %r0, 1
                 exit
-                """.replace("JMP", Integer.toString(jmp)));
+                """.replace("JMP", Integer.toString(jmp)).replace("FELL", Integer.toString(fellThrough)));
         assertEquals(1, k.run(main, ctx(100, 2)), "an empty slot: the caller goes on");
+        assertEquals(1, k.lookupLong(fellThrough, 0));
         k.bpf.mapUpdate(jmp, HelperRuntime.le32(2), HelperRuntime.le32(target.id()), 0);
-        assertEquals(142, k.run(main, ctx(100, 2)), "the target runs on the same context; the caller does not go on");
+        assertEquals(142, k.run(main, ctx(100, 2)), "the target runs on the same context");
+        assertEquals(1, k.lookupLong(fellThrough, 0), "the caller does not go on after a successful tail call");
         assertEquals(1, k.run(main, ctx(100, 3)));
         assertEquals(1, k.run(main, ctx(100, 4)), "index beyond max_entries");
         assertEquals(1, k.run(main, ctx(100, -1)));
+        assertEquals(4, k.lookupLong(fellThrough, 0));
         assertEquals(142, k.run(main, ctx(100, (1L << 32) | 2)), "the index is a u32");
+        assertEquals(4, k.lookupLong(fellThrough, 0));
     }
 
-    @Test
-    void tailCallChainsStopAfter33TailCalls() {
-        k = new HelperRuntime();
+    @ParameterizedTest(name = "jit={0}")
+    @ValueSource(booleans = {true, false})
+    void tailCallChainsStopAfter33TailCalls(boolean jit) {
+        k = new HelperRuntime(jit);
         int jmp = k.map(MapType.PROG_ARRAY, 4, 4, 1);
         int counter = k.map(MapType.ARRAY, 4, 8, 1);
         // counts its runs, then tail-calls itself
@@ -123,37 +141,32 @@ class ProgramFlowTest {
         return main;
     }
 
-    /** What a program calling bpf_loop answers: the count and the callback's effect, or -ENOTSUPP before callbacks run. */
-    private void assertLoopResult(long expectedCalls, long r) {
-        if (r == Errno.ENOTSUPP.negative()) {
-            // the runtime cannot run callbacks yet (BpfRuntime.callback answers -ENOTSUPP): the helper
-            // passes that on rather than taking it for "stop", and the callback never ran (counter 0)
-            System.err.println("NOTE: runtime callbacks unsupported; bpf_loop answered -ENOTSUPP");
-            return;
-        }
-        assertEquals((expectedCalls << 32) + expectedCalls, r);
-    }
+    static final String JIT_CALLBACK_GAP = "JIT gap (branch jit/main): a JIT-compiled program does not tell the execution "
+            + "context who is calling before a helper call (ExecutionContext.enterCall), so HelperServices.callback fails "
+            + "with 'no program is calling' and bpf_loop answers -EINVAL; the interpreter runs the callback";
 
     @Test
-    void loopFromAVerifiedProgram() {
-        k = new HelperRuntime();
+    void loopFromAVerifiedProgramInterpreted() { loopFromAVerifiedProgram(false); }
+
+    @Test
+    @org.junit.jupiter.api.Disabled(JIT_CALLBACK_GAP)
+    void loopFromAVerifiedProgramJited() { loopFromAVerifiedProgram(true); }
+
+    private void loopFromAVerifiedProgram(boolean jit) {
+        k = new HelperRuntime(jit);
         int counter = k.map(MapType.ARRAY, 4, 8, 1);
         ProgInfo p = k.load(ProgType.TRACEPOINT, "loop", loopProgram(5, counter));
-        assertLoopResult(3, k.run(p));
+        assertEquals((3L << 32) + 3, k.run(p), "three calls (indexes 0, 1, 2), the third one stops the loop");
         k.bpf.mapUpdate(counter, HelperRuntime.le32(0), HelperRuntime.le64(0), 0);
         ProgInfo twice = k.load(ProgType.TRACEPOINT, "loop2", loopProgram(2, counter));
-        assertLoopResult(2, k.run(twice));
+        assertEquals((2L << 32) + 2, k.run(twice), "nr_loops calls when the callback never stops");
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("verifier gap (branch verifier): a callback that counts on the caller's stack "
-            + "(selftests' bpf_loop pattern) is refused with 'The sequence of 8192 jumps is too complex' because "
-            + "every iteration's counter is a different constant and states are compared exactly (no precision "
-            + "tracking); Linux accepts it")
     void loopWithACounterOnTheCallersStack() {
-        k = new HelperRuntime();
+        k = new HelperRuntime(false);
         ProgInfo p = k.load(ProgType.TRACEPOINT, "loopstack", loopProgram(5, -1));
-        assertLoopResult(3, k.run(p));
+        assertEquals((3L << 32) + 3, k.run(p));
     }
 
     // ------------------------------------------------------------------ the loop's rules
