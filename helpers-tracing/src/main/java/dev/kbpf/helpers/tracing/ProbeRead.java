@@ -22,13 +22,15 @@ final class ProbeRead {
 
     /** Scratch space per thread, so that a read allocates nothing once the thread has read that much. */
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[256]);
+    /** Larger reads get a buffer of their own, so that no thread keeps a huge one for ever. */
+    private static final int MAX_KEPT = 64 * 1024;
 
     private static byte[] scratch(int size) {
         byte[] b = SCRATCH.get();
-        if (b.length < size) {
-            b = new byte[Math.max(size, b.length * 2)];
-            SCRATCH.set(b);
-        }
+        if (b.length >= size) return b;
+        if (size > MAX_KEPT) return new byte[size];
+        b = new byte[Math.min(MAX_KEPT, Math.max(size, b.length * 2))];
+        SCRATCH.set(b);
         return b;
     }
 

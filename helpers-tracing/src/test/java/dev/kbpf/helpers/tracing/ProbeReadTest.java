@@ -163,4 +163,29 @@ class ProbeReadTest {
         r = run(program(id, 0, "mov %r3, 0"), ctxWith(0, ""));
         assertEquals(0, r.r0(), "size 0");
     }
+
+    @ParameterizedTest(name = "helper {0}")
+    @ValueSource(ints = {4, 112, 113})
+    void largeReadsBetweenMapValues(int id) {
+        int size = 100_000;
+        int from = k.map(MapType.ARRAY, 4, size, 1);
+        int to = k.map(MapType.ARRAY, 4, size, 1);
+        byte[] data = new byte[size];
+        new java.util.Random(6).nextBytes(data);
+        k.bpf.mapUpdate(from, HelperRuntime.le32(0), data, 0);
+        ProgInfo p = k.load(ProgType.KPROBE, "big" + id, """
+                lddw %r1, mapvalue:TO+0
+                mov %r2, SIZE
+                lddw %r3, mapvalue:FROM+0
+                call ID
+                exit
+                """.replace("TO", Integer.toString(to)).replace("FROM", Integer.toString(from))
+                .replace("SIZE", Integer.toString(size)).replace("ID", Integer.toString(id)));
+        for (int round = 0; round < 2; round++) {
+            assertEquals(0, k.run(p));
+            assertArrayEquals(data, k.lookup(to, 0));
+            data[round] ^= 1;
+            k.bpf.mapUpdate(from, HelperRuntime.le32(0), data, 0);
+        }
+    }
 }
