@@ -124,6 +124,25 @@ class TaskHelpersTest {
     }
 
     @Test
+    void commFollowsARenamedThread() throws InterruptedException {
+        int results = k.map(MapType.ARRAY, 4, 24, 1);
+        ProgInfo p = commProgram(results, 16);
+        AtomicReference<String> first = new AtomicReference<>();
+        AtomicReference<String> second = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            k.run(p);
+            first.set(HelperRuntime.cString(k.lookup(results, 0), 8));
+            Thread.currentThread().setName("renamed");
+            k.run(p);
+            second.set(HelperRuntime.cString(k.lookup(results, 0), 8));
+        }, "before");
+        t.start();
+        t.join();
+        assertEquals("before", first.get());
+        assertEquals("renamed", second.get());
+    }
+
+    @Test
     void smpProcessorIdIsTheThreadsCpu() throws InterruptedException {
         ProgInfo p = callOnly(8);
         for (int cpu = 0; cpu < Cpus.count(); cpu++) {
