@@ -17,8 +17,10 @@ import java.util.Set;
  * capability", so kbpf decides by program type instead: {@code SOCKET_FILTER}, the one type an
  * unprivileged user may load, never gets the {@code CAP_PERFMON} helpers (whose {@code %s} reads
  * arbitrary program memory); {@code XDP} and {@code LIRC_MODE2}, which need {@code CAP_BPF} to
- * load, get what Linux gives a privileged loader of them. {@code loop} is safe for socket filters
- * because the verifier itself demands {@code CAP_BPF} for the callback's function pointer.
+ * load, get what Linux gives a privileged loader of them. Socket filters do get the two
+ * {@code CAP_BPF} helpers: {@code loop} is safe because the verifier itself demands {@code CAP_BPF}
+ * for the callback's function pointer, and {@code jiffies64} only reads a clock that
+ * {@code ktime_get_ns} already gives them.
  */
 final class Callers {
     private Callers() {}
