@@ -104,7 +104,6 @@ final class Checker {
     VerifierResult.Accepted run(long startNanos) {
         checkPrivileges();
         ps = ProgramStructure.analyze(insns, bpfCapable);
-        prec = Precision.compute(ps);
         int n = insns.length;
         lddwMaps = new MapInfo[n];
         kfuncs = new ResolvedKfunc[n];
@@ -115,6 +114,7 @@ final class Checker {
         accessMapMixed = new boolean[n];
         subprogDepth = new int[ps.subprogStart.length];
         resolvePseudo();
+        prec = Precision.compute(ps, this::preciseArgs);
         // callbacks (lddw pseudo func targets) are prune points at their entry: callback iterations converge there
         for (int i = 0; i < n; i++) {
             if (ProgramStructure.isPseudoFunc(insns[i])) ps.prunePoint[i + insns[i].imm() + 1] = true;
@@ -157,6 +157,23 @@ final class Checker {
         if (insns.length > limit) {
             throw new Reject(Errno.E2BIG, "program of " + insns.length + " insns is too large (limit " + limit + ")");
         }
+    }
+
+    /**
+     * The argument registers of the call at {@code idx} whose values the call's checks depend on:
+     * sizes and pointers (a NULL is a scalar); a plain {@code ARG_ANYTHING} value does not matter.
+     */
+    private int preciseArgs(int idx) {
+        Insn in = insns[idx];
+        FunctionProto proto = null;
+        if (in.src() == CALL_HELPER) proto = env.helper(in.imm()).map(HelperDescriptor::proto).orElse(null);
+        else if (in.src() == PSEUDO_KFUNC_CALL && kfuncs[idx] != null) proto = kfuncs[idx].descriptor().proto();
+        if (proto == null) return 0x3e;
+        int mask = 0;
+        for (int a = 0; a < proto.args().size(); a++) {
+            if (proto.args().get(a) != ArgType.ANYTHING) mask |= 1 << (a + 1);
+        }
+        return mask;
     }
 
     /** Maps behind lddw pseudo instructions, and kfuncs behind kfunc calls (resolve_pseudo_ldimm64, add_kfunc_call). */
@@ -353,12 +370,12 @@ final class Checker {
             }
         }
         if (inProgress > 0) {
-            // inside a loop: iterations differ, so store states sparsely (Linux: every 20 jumps and 100
-            // insns), and ever more sparsely as the loop goes on, which bounds the comparisons per visit
-            // while a loop that repeats a state is still caught
+            // inside a loop iterations differ: store their states ever more sparsely (the first 8 each
+            // time, the next 8 every other time, ...), which bounds the comparisons per visit to a few
+            // hundred even near the 1M limit while a loop that repeats a state is still caught
             loopVisits[idx]++;
             long gap = 1L << Math.min(30, inProgress / 8);
-            if ((jmpsProcessed - prevJmpsProcessed < 20 && processed - prevInsnProcessed < 100) || loopVisits[idx] < gap) addNew = false;
+            if (loopVisits[idx] < gap) addNew = false;
         }
         if (!addNew) return false;
         loopVisits[idx] = 0;
@@ -1278,6 +1295,7 @@ final class Checker {
         enterSubprog(callsite, cb.subprogStart, true, args);
         cur.frames[cur.curframe].cbCtx = args[2];
         cur.frames[cur.curframe].reentry = true;
+        cur.frames[cur.curframe].iteration = cb.iteration + 1;
         cur = saved;
         // or the loop ends here
         finishLoopCall(callsite);

@@ -31,6 +31,12 @@ final class FuncFrame {
     boolean reentry;
     /** For a callback frame: the context argument every iteration receives in r2. */
     RegState cbCtx;
+    /**
+     * For a callback frame: which call of the callback this is. Two calls may pass through equal
+     * states without looping forever (the helper bounds them), so the infinite-loop check only
+     * compares states of the same call.
+     */
+    int iteration;
 
     FuncFrame(int frameNo, int callsite, int subprogStart, int subprog, boolean callback) {
         this.frameNo = frameNo;
@@ -49,6 +55,7 @@ final class FuncFrame {
         this.callback = o.callback;
         this.written = o.written;
         this.reentry = o.reentry;
+        this.iteration = o.iteration;
         this.cbCtx = o.cbCtx == null ? null : new RegState(o.cbCtx);
         for (int i = 0; i < regs.length; i++) regs[i] = new RegState(o.regs[i]);
         this.depth = o.depth;

@@ -36,7 +36,11 @@ final class Precision {
     private final long[] slotPtrIn;
     private final boolean[] reached;
 
-    private Precision(ProgramStructure ps) {
+    /** Per call instruction, the argument registers whose values matter to the callee. */
+    private final java.util.function.IntUnaryOperator callArgs;
+
+    private Precision(ProgramStructure ps, java.util.function.IntUnaryOperator callArgs) {
+        this.callArgs = callArgs;
         this.ps = ps;
         this.insns = ps.insns;
         int n = ps.length;
@@ -48,8 +52,12 @@ final class Precision {
         reached = new boolean[n];
     }
 
-    static Precision compute(ProgramStructure ps) {
-        Precision p = new Precision(ps);
+    /**
+     * @param callArgs for the call at an instruction index, the mask of argument registers
+     *                 (bits 1-5) whose values the callee's checks depend on
+     */
+    static Precision compute(ProgramStructure ps, java.util.function.IntUnaryOperator callArgs) {
+        Precision p = new Precision(ps, callArgs);
         p.forward();
         p.backward();
         return p;
@@ -250,7 +258,7 @@ final class Precision {
                     default -> {
                         int jop = jmpOp(op);
                         if (jop == CALL) {
-                            p = (p & ~R0_R5) | R1_R5;
+                            p = (p & ~R0_R5) | (in.src() == PSEUDO_CALL ? R1_R5 : callArgs.applyAsInt(i) & R1_R5);
                             if (in.src() == PSEUDO_CALL || (in.src() == 0 && in.imm() == Checker.HELPER_LOOP)) sl = ALL_SLOTS;
                         } else if (jop == EXIT) {
                             p = ps.subprogOf[i] > 0 ? R0 : 0;

@@ -75,6 +75,7 @@ final class StateEquivalence {
         for (int i = 0; i <= cur.curframe; i++) {
             FuncFrame fo = old.frames[i], fc = cur.frames[i];
             if (fo.callsite != fc.callsite || fo.subprogStart != fc.subprogStart || fo.callback != fc.callback) return false;
+            if (exact && fo.iteration != fc.iteration) return false;
             int live = liveRegs(cur, ps, idx, i);
             // the callers' frames are compared precisely: only the top frame's precision is known here
             int preciseRegs = exact || i < cur.curframe ? -1 : prec.regs[idx];

@@ -43,6 +43,27 @@ final class LoopCases {
         c.add(accept("states differing in dead registers are pruned", "ldxw %r2, [%r1+0]; mov %r5, 1; jeq %r2, 0, +1; mov %r5, 2; mov %r0, 0; exit", "safe"));
         c.add(accept("loop with a helper call inside", "mov %r6, 0; l: call 5; add %r6, 1; jlt %r6, 8, l; mov %r0, 0; exit"));
         c.add(accept("dead branch inside a loop", "mov %r1, 0; l: jgt %r1, 100, +4; add %r1, 1; jlt %r1, 10, l; mov %r0, 0; exit; " + TRAP));
+        // precision: values that decide something are compared, the others are not
+        c.add(reject("precise: spilled index", "ldxw %r1, [%r1+0]; mov %r6, 48; jne %r1, 0, +1; mov %r6, 0; stxdw [%r10-8], %r6; "
+                + "ldxdw %r7, [%r10-8]; ldmapval %r2, 2, 0; add %r2, %r7; ldxdw %r0, [%r2+0]; exit", EACCES,
+                "invalid access to map value, value_size=48 off=48 size=8"));
+        c.add(reject("precise: index filled through a copied frame pointer", "ldxw %r1, [%r1+0]; mov %r6, 48; jne %r1, 0, +1; mov %r6, 0; stxdw [%r10-8], %r6; "
+                + "mov %r3, %r10; add %r3, -8; ldxdw %r7, [%r3+0]; ldmapval %r2, 2, 0; add %r2, %r7; ldxdw %r0, [%r2+0]; exit", EACCES,
+                "invalid access to map value, value_size=48 off=48 size=8"));
+        c.add(reject("precise: helper size", "ldxw %r1, [%r1+0]; mov %r6, 16; jne %r1, 0, +1; mov %r6, 8; mov %r2, %r6; mov %r1, %r10; add %r1, -8; "
+                + "mov %r3, 0; call 4; exit", EACCES, "invalid indirect access to stack R1 off=-8 size=16"));
+        c.add(reject("precise: subprogram argument and result", "ldxw %r1, [%r1+0]; mov %r6, 48; jne %r1, 0, +1; mov %r6, 0; mov %r1, %r6; call local f; "
+                + "ldmapval %r2, 2, 0; add %r2, %r0; ldxdw %r0, [%r2+0]; exit; f: mov %r0, %r1; exit", EACCES,
+                "invalid access to map value, value_size=48 off=48 size=8"));
+        c.add(reject("precise: branch operand", "ldxw %r2, [%r1+0]; mov %r3, 2; jeq %r2, 0, +1; mov %r3, 1; jeq %r3, 2, +2; mov %r0, 0; exit; " + TRAP,
+                EACCES, "R5 !read_ok"));
+        c.add(reject("precise: zero bytes on the stack", "ldxw %r2, [%r1+0]; ldxw %r3, [%r1+4]; stxdw [%r10-8], %r3; jeq %r2, 0, +1; stdw [%r10-8], 0; "
+                + "ldxdw %r0, [%r10-8]; jne %r0, 0, +1; exit; " + TRAP, EACCES, "R5 !read_ok"));
+        c.add(accept("imprecise: a value nobody decides on is pruned", "ldxw %r2, [%r1+0]; mov %r3, 1; jeq %r2, 0, +1; mov %r3, 2; stxdw [%r10-8], %r3; "
+                + "mov %r0, 0; exit", "safe"));
+        c.add(accept("imprecise: sums in a loop body", "ldxw %r6, [%r1+0]; mov %r7, 0; mov %r8, 0; l: ldxw %r2, [%r1+4]; jgt %r2, 100, +2; add %r7, %r2; ja +1; "
+                + "add %r7, 1; add %r8, 1; jlt %r8, 16, l; mov %r0, %r7; exit").then(a -> assertTrue(a.stats().processedInsns() < 400,
+                "processed " + a.stats().processedInsns())));
         // bpf_loop
         c.add(accept("bpf_loop with a callback", "mov %r1, 10; ldfunc %r2, cb; mov %r3, 0; mov %r4, 0; call 181; mov %r0, 0; exit; cb: mov %r0, 0; exit",
                 "call bpf_loop#181"));
@@ -59,6 +80,11 @@ final class LoopCases {
                 "R3 invalid mem access 'scalar'"));
         c.add(reject("bpf_loop callback reads uninit ctx", "mov %r1, 10; ldfunc %r2, cb; mov %r3, %r10; add %r3, -8; mov %r4, 0; call 181; mov %r0, 0; exit; "
                 + "cb: ldxdw %r0, [%r2+0]; mov %r0, 0; exit", EACCES, "invalid read from stack off -8+0 size 8"));
+        c.add(accept("bpf_loop callback with a branch in its body", "stdw [%r10-8], 0; mov %r1, 16; ldfunc %r2, cb; mov %r3, %r10; add %r3, -8; mov %r4, 0; "
+                + "call 181; ldxdw %r0, [%r10-8]; exit; cb: mov %r6, %r2; stxw [%r10-4], %r1; mov %r2, %r10; add %r2, -4; ldmap %r1, 9; call 1; "
+                + "jeq %r0, 0, +4; ldxdw %r1, [%r0+0]; ldxdw %r2, [%r6+0]; add %r2, %r1; stxdw [%r6+0], %r2; mov %r0, 0; exit"));
+        c.add(reject("infinite loop inside a bpf_loop callback", "mov %r1, 16; ldfunc %r2, cb; mov %r3, 0; mov %r4, 0; call 181; mov %r0, 0; exit; "
+                + "cb: mov %r0, 0; l: jeq %r0, 0, l; exit", EINVAL, "infinite loop detected at insn"));
         c.add(accept("bpf_loop index is bounded to 32 bits", "mov %r1, 10; ldfunc %r2, cb; mov %r3, 0; mov %r4, 0; call 181; mov %r0, 0; exit; "
                 + "cb: lddw %r2, 0xffffffff; jgt %r1, %r2, +2; mov %r0, 1; exit; " + TRAP));
         return c;
