@@ -1,17 +1,21 @@
 package dev.kbpf.osgi;
 
 import dev.kbpf.machine.FrameworkControl;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.logging.Logger;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.launch.Framework;
+import org.osgi.framework.startlevel.BundleStartLevel;
 
 /**
  * The machine's power switch is the OSGi framework: halt stops it (and, in the distribution,
- * ends the process with status 0), reboot updates the system bundle, which restarts the framework
- * in the same process — every bundle stops and starts again, so programs, maps and links are gone
- * while ConfigAdmin's configuration (sysctls) and files (crash dumps) stay.
+ * ends the process with status 0), reboot restarts the framework's bundles in the same process —
+ * every bundle stops and starts again, so programs, maps and links are gone while ConfigAdmin's
+ * configuration (sysctls) and files (crash dumps) stay.
  *
  * <p>Both act on a thread of their own: the caller is usually a BPF program inside a component
  * that the stop is about to deactivate.
@@ -19,6 +23,8 @@ import org.osgi.framework.launch.Framework;
 final class OsgiFrameworkControl implements FrameworkControl {
     /** Framework property: {@code true} to end the JVM with status 0 once a halt has stopped the framework. */
     static final String EXIT_ON_HALT = "kbpf.machine.exitOnHalt";
+    /** JVM-wide while a reboot is under way: what was running then (a shell script) was interrupted by it, not failed. */
+    public static final String REBOOTING = "kbpf.machine.rebooting";
     private static final Logger LOG = Logger.getLogger(OsgiFrameworkControl.class.getName());
 
     private final Bundle system;
@@ -43,14 +49,42 @@ final class OsgiFrameworkControl implements FrameworkControl {
         t.start();
     }
 
+    /**
+     * Restarts every bundle in start-level order, in this process, as a framework restart would.
+     * (Updating the system bundle would make the launcher end the JVM with status 122 instead.)
+     * The bundles stop in reverse start order, so SCR deactivates every component, the runtime
+     * with its programs, maps and links among them; they start again in start order, which makes a
+     * new machine with a new boot id. The system bundle's context is used: this bundle's own
+     * context becomes invalid as soon as it stops.
+     */
     @Override
     public void reboot() {
+        BundleContext systemContext = system.getBundleContext();
+        System.setProperty(REBOOTING, "true");
         Thread t = new Thread(() -> {
-            try {
-                system.update();
-            } catch (BundleException e) {
-                LOG.severe("reboot: cannot restart the framework: " + e);
+            List<Bundle> started = new ArrayList<>();
+            for (Bundle b : systemContext.getBundles()) {
+                if (b.getBundleId() != 0 && (b.getState() == Bundle.ACTIVE || b.getState() == Bundle.STARTING)) started.add(b);
             }
+            Comparator<Bundle> startOrder = Comparator.<Bundle>comparingInt(b -> b.adapt(BundleStartLevel.class).getStartLevel())
+                    .thenComparingLong(Bundle::getBundleId);
+            started.sort(startOrder.reversed());
+            for (Bundle b : started) {
+                try {
+                    b.stop(Bundle.STOP_TRANSIENT);
+                } catch (BundleException | IllegalStateException e) {
+                    LOG.warning("reboot: cannot stop " + b.getSymbolicName() + ": " + e);
+                }
+            }
+            started.sort(startOrder);
+            for (Bundle b : started) {
+                try {
+                    if (b.getState() != Bundle.UNINSTALLED) b.start(Bundle.START_TRANSIENT);
+                } catch (BundleException | IllegalStateException e) {
+                    LOG.warning("reboot: cannot start " + b.getSymbolicName() + ": " + e);
+                }
+            }
+            System.clearProperty(REBOOTING);
         }, "kbpf-reboot");
         t.start();
     }

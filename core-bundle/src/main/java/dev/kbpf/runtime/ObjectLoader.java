@@ -86,7 +86,9 @@ final class ObjectLoader {
     }
 
     private MapInfo createMap(MapSpec spec) {
-        MapAttr attr = new MapAttr(spec.type(), spec.keySize(), spec.valueSize(), spec.maxEntries(), spec.flags(), spec.name());
+        // Linux keeps 15 characters of a map name (BPF_OBJ_NAME_LEN); libbpf cuts longer C names
+        String name = spec.name().length() > 15 ? spec.name().substring(0, 15) : spec.name();
+        MapAttr attr = new MapAttr(spec.type(), spec.keySize(), spec.valueSize(), spec.maxEntries(), spec.flags(), name);
         if (spec.kind() == MapKind.GLOBAL_DATA) return runtime.mapCreateGlobalData(attr, spec.initialValue(), false);
         return runtime.mapCreate(attr);
     }

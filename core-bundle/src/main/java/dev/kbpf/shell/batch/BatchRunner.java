@@ -8,13 +8,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
-import org.osgi.framework.BundleContext;
-import java.util.concurrent.TimeUnit;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
@@ -29,13 +30,19 @@ import org.osgi.service.component.annotations.Reference;
  * <p>Gogo's own {@code gosh -c} ends by stopping the framework, which the launcher reports as 117
  * whatever happened, and prints nothing unless each command is wrapped in {@code format}. This
  * component exists only when the launcher sets the framework property {@value #COMMAND_PROPERTY}
- * or {@value #SCRIPT_PROPERTY}; it waits until every bundle has started, so
- * commands never race Declarative Services.
+ * or {@value #SCRIPT_PROPERTY}; it waits until every bundle has started, so commands never race
+ * Declarative Services.
+ *
+ * <p>A script outlives a reboot of the machine, as a console session would: when a command
+ * reboots the framework (a panic, {@code bpf_reboot}), the statements not yet run wait in a JVM-wide
+ * queue, and the runner of the next boot goes on with them.
  */
 @Component(immediate = true)
 public class BatchRunner {
     public static final String COMMAND_PROPERTY = "kbpf.batch.command";
     public static final String SCRIPT_PROPERTY = "kbpf.batch.script";
+    /** JVM-wide (a system property, so it survives the framework's class loaders): the statements still to run. */
+    private static final String PENDING = "kbpf.batch.pending";
 
     @Reference
     private CommandProcessor processor;
@@ -45,13 +52,16 @@ public class BatchRunner {
         String command = context.getProperty(COMMAND_PROPERTY);
         String script = context.getProperty(SCRIPT_PROPERTY);
         if (command == null && script == null) return;
+        // Gogo replaces System.out with a per-thread stream that would write back into the
+        // session: print to the process's own descriptors instead.
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        Deque<String> pending = pending(command, script, err);
+        if (pending == null) System.exit(2);
         Thread runner = new Thread(() -> {
             awaitStartLevel(context);
-            // Gogo replaces System.out with a per-thread stream that would write back into the
-            // session: print to the process's own descriptors instead.
-            PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-            PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-            int status = runAll(command, script, out, err);
+            Integer status = runAll(pending, out, err, context);
+            if (status == null) return; // the framework is going down (reboot or halt): the next boot goes on
             out.flush();
             err.flush();
             // System.exit runs the launcher's shutdown hook, which stops the framework cleanly
@@ -59,6 +69,22 @@ public class BatchRunner {
         }, "kbpf-batch");
         runner.setDaemon(true);
         runner.start();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static synchronized Deque<String> pending(String command, String script, PrintStream err) {
+        Object existing = System.getProperties().get(PENDING);
+        if (existing instanceof Deque<?> d) return (Deque<String>) d;
+        String text;
+        try {
+            text = command != null ? command : Files.readString(Path.of(script), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            err.println("kbpf: cannot read script " + script + ": " + e.getMessage());
+            return null;
+        }
+        Deque<String> d = new ConcurrentLinkedDeque<>(Statements.split(text));
+        System.getProperties().put(PENDING, d);
+        return d;
     }
 
     /**
@@ -89,16 +115,10 @@ public class BatchRunner {
         }
     }
 
-    int runAll(String command, String script, PrintStream out, PrintStream err) {
-        List<String> statements;
-        try {
-            statements = Statements.split(command != null ? command : Files.readString(Path.of(script), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            err.println("kbpf: cannot read script " + script + ": " + e.getMessage());
-            return 2;
-        }
+    /** Runs the pending statements: 0 when all succeeded, 1 at the first failure, null when the framework went down meanwhile. */
+    Integer runAll(Deque<String> pending, PrintStream out, PrintStream err, BundleContext context) {
         try (CommandSession session = processor.createSession(InputStream.nullInputStream(), out, err)) {
-            for (String statement : statements) {
+            for (String statement = pending.poll(); statement != null; statement = pending.poll()) {
                 try {
                     Object result = session.execute(statement);
                     if (result != null) {
@@ -106,6 +126,7 @@ public class BatchRunner {
                         if (text != null && text.length() > 0) out.println(text);
                     }
                 } catch (Exception e) {
+                    if (goingDown(context)) return null;
                     // the same words the interactive shell prints: "gogo: CommandNotFoundException: ..."
                     Throwable cause = e;
                     while (cause instanceof java.lang.reflect.InvocationTargetException && cause.getCause() != null) cause = cause.getCause();
@@ -114,8 +135,19 @@ public class BatchRunner {
                     err.flush();
                     return 1;
                 }
+                if (goingDown(context)) return null;
             }
             return 0;
+        }
+    }
+
+    /** A reboot (see OsgiFrameworkControl) or a halt is under way. */
+    private static boolean goingDown(BundleContext context) {
+        if (Boolean.getBoolean("kbpf.machine.rebooting")) return true;
+        try {
+            return context.getBundle(0).getState() != Bundle.ACTIVE || context.getBundle().getState() != Bundle.ACTIVE;
+        } catch (IllegalStateException invalidContext) {
+            return true;
         }
     }
 }
