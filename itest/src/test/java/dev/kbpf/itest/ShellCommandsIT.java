@@ -89,6 +89,11 @@ public class ShellCommandsIT {
     public void overviewAndFeature() throws Exception {
         String overview = run("bpf:bpf");
         assertTrue(overview, overview.contains("  prog       list | show ID"));
+        // gogo.command's help shows every option of a command with its @Descriptor text
+        String help = run("help bpf:prog");
+        assertTrue(help, help.contains("--caps"));
+        assertTrue(help, help.contains("holds every capability, like root running bpftool"));
+        assertTrue(help, help.contains("BPF_F_DESTRUCTIVE"));
         String feature = run("bpf:feature");
         assertTrue(feature, feature.startsWith("JIT compiler: on (net.core.bpf_jit_enable = 1)"));
         assertTrue(feature, feature.contains("kfunc registry: present"));
