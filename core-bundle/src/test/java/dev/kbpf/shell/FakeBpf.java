@@ -24,11 +24,9 @@ import dev.kbpf.tracepoint.TracepointDefinition;
 import dev.kbpf.tracepoint.TracepointProbe;
 import dev.kbpf.tracepoint.TracepointRegistry;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -265,14 +263,5 @@ final class FakeBpf implements Bpf {
             }
             return out;
         };
-    }
-
-    /** Unused by the fake, kept to show that {@code Duration} is what the pipe takes. */
-    static final Duration NO_WAIT = Duration.ZERO;
-
-    static Map<String, Object> linked(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
-        return m;
     }
 }
