@@ -167,12 +167,6 @@ final class ElfFile {
         return out;
     }
 
-    /** The {@code SHT_REL} section whose target is {@code target}, if any. */
-    ElfSection relocationsFor(ElfSection target) {
-        for (ElfSection s : sections) if (s.type() == ElfSection.SHT_REL && s.info() == target.index()) return s;
-        return null;
-    }
-
     ElfSection byName(String name) {
         for (ElfSection s : sections) if (s.name().equals(name)) return s;
         return null;

@@ -115,10 +115,10 @@ final class MapCollector {
             for (int off = LEGACY_DEF_SIZE; off < defSize; off += 4) {
                 if (def.s32(off) != 0) throw new ElfException("map '" + s.name() + "': unrecognised non-zero field at offset " + off + " of its struct bpf_map_def");
             }
-            int typeId = def.s32(0);
-            MapType type = mapType(s.name(), typeId);
+            MapType type = mapType(s.name(), def.u32(0));
             int flags = defSize >= LEGACY_DEF_SIZE ? def.s32(16) : 0;
-            maps.add(new Builder(s.name(), MapKind.LEGACY, type, def.s32(4), def.s32(8), def.s32(12), flags, false, new byte[0],
+            maps.add(new Builder(s.name(), MapKind.LEGACY, type, toInt(s.name(), "key_size", def.u32(4)), toInt(s.name(), "value_size", def.u32(8)),
+                    toInt(s.name(), "max_entries", def.u32(12)), flags, false, new byte[0],
                     sec, (int) s.value(), defSize, -1));
         }
     }
@@ -185,6 +185,8 @@ final class MapCollector {
     private static int toInt(String map, String field, Long v) {
         if (v == null) return 0;
         if (v > 0xffffffffL) throw new ElfException("map '" + map + "': " + field + " " + v + " does not fit in 32 bits");
+        // flags are bits; sizes and counts beyond 2^31 cannot be held in a JVM array
+        if (!field.equals("map_flags") && v > Integer.MAX_VALUE) throw new ElfException("map '" + map + "': " + field + " " + v + " is too large");
         return (int) (long) v;
     }
 
@@ -214,7 +216,7 @@ final class MapCollector {
             throw new ElfException("section '" + sec.name() + "': " + sec.size() + " bytes of global data exceed the largest map value (" + MAX_GLOBAL_DATA + ")");
         }
         boolean ro = isReadOnlyData(sec);
-        Builder b = new Builder(objName + sec.name(), MapKind.GLOBAL_DATA, MapType.ARRAY, 4, sec.size(), 1,
+        Builder b = new Builder(internalMapName(objName, sec.name()), MapKind.GLOBAL_DATA, MapType.ARRAY, 4, sec.size(), 1,
                 ro ? MapSpec.BPF_F_RDONLY_PROG : 0, ro, elf.contents(sec).bytes(0, sec.size()), sec, 0, sec.size(), -1);
         for (ElfSymbol s : elf.symbols()) {
             if (s.shndx() != sec.index() || s.type() != ElfSymbol.STT_OBJECT) continue;
@@ -250,8 +252,6 @@ final class MapCollector {
 
     int dataSize(int mapIndex) { return maps.get(mapIndex).size; }
 
-    String name(int mapIndex) { return maps.get(mapIndex).name; }
-
     /** An {@code R_BPF_64_ABS64} in {@code .maps}: a slot of a {@code PROG_ARRAY}'s {@code .values}. */
     void addSlot(long offset, String target, String where) {
         for (Builder b : maps) {
@@ -279,5 +279,18 @@ final class MapCollector {
             out.add(b.build());
         }
         return out;
+    }
+
+    /**
+     * The name of a global data map as libbpf's {@code internal_map_name} makes it, within
+     * {@code BPF_OBJ_NAME_LEN} (15 characters): the section name alone when it has a second dot
+     * ({@code .rodata.str1.1}) or is too long for a prefix, else the object's name cut to fit in
+     * front of it ({@code crash_ke.rodata}).
+     */
+    static String internalMapName(String objName, String section) {
+        final int maxLen = 15;
+        int pfx = section.length() >= maxLen || section.indexOf('.', 1) >= 0 ? 0 : Math.min(maxLen - section.length(), objName.length());
+        String name = objName.substring(0, pfx) + section;
+        return name.length() > maxLen ? name.substring(0, maxLen) : name;
     }
 }

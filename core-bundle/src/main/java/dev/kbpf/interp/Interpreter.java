@@ -25,7 +25,11 @@ import dev.kbpf.spi.MemoryAccessException;
  * such instructions to their own internal opcodes.
  *
  * <p>Local calls get their own 512-byte stack frame (a separate region) and their own r10;
- * r6-r9 are saved and restored around them; a ninth frame faults. The loop allocates nothing per
+ * r6-r9 are saved and restored around them; a ninth frame faults. Callbacks
+ * ({@link ExecutionContext#callback}) re-enter {@link #invoke} in the frame after their caller's;
+ * a tail call requested during a helper ({@link ExecutionContext#requestTailCall}) ends this
+ * program after the helper returns and runs the target in the same frame. {@code lddw} pseudo func
+ * loads the code address of its callback ({@code AddressSpace.CODE_ID}, slot). The loop allocates nothing per
  * instruction; a run allocates only its register file (and call save areas on the first local call).
  *
  * <p>The instruction budget is counted on every instruction but checked only on taken jumps and
@@ -44,6 +48,7 @@ public final class Interpreter implements Executor {
     private final long[] code;
     private final long[] wide;
     private final int[] slotOf;
+    private final int[] indexOf;
     private final HelperFunction[] helpers;
     private final HelperFunction[] kfuncs;
 
@@ -54,6 +59,7 @@ public final class Interpreter implements Executor {
         this.code = d.code();
         this.wide = d.wide();
         this.slotOf = d.slotOf();
+        this.indexOf = d.indexOf();
         this.helpers = program.helpers().toArray();
         this.kfuncs = program.kfuncs().toArray();
     }
@@ -62,11 +68,21 @@ public final class Interpreter implements Executor {
     public ExecutableProgram program() { return program; }
 
     @Override
-    public long run(ExecutionContext ctx, long r1, long r2, long r3, long r4, long r5) {
-        return execute(ctx, r1, r2, r3, r4, r5);
+    public long invoke(ExecutionContext ctx, int entrySlot, int frame, long r1, long r2, long r3, long r4, long r5) {
+        if (entrySlot < 0 || entrySlot >= indexOf.length || indexOf[entrySlot] < 0) {
+            throw new IllegalArgumentException("slot " + entrySlot + " does not start an instruction of this program");
+        }
+        if (frame < 0 || frame >= ExecutionContext.MAX_FRAMES) {
+            ExecutionFault f = new ExecutionFault(ExecutionFault.Kind.CALL_DEPTH, entrySlot, "entering frame " + (frame + 1)
+                    + "; at most " + ExecutionContext.MAX_FRAMES + " call frames are allowed", null);
+            ctx.recordRun(0, f);
+            throw f;
+        }
+        return execute(ctx, indexOf[entrySlot], frame, r1, r2, r3, r4, r5);
     }
 
-    private long execute(ExecutionContext ctx, long r1, long r2, long r3, long r4, long r5) {
+    /** Runs from instruction index {@code entry} in frame {@code base} until that frame exits. */
+    private long execute(ExecutionContext ctx, int entry, int base, long r1, long r2, long r3, long r4, long r5) {
         // allocated here, with a constant length, so the JIT drops the bounds checks of r[x & 15]
         final long[] r = new long[16];
         r[1] = r1;
@@ -74,13 +90,13 @@ public final class Interpreter implements Executor {
         r[3] = r3;
         r[4] = r4;
         r[5] = r5;
-        r[10] = ExecutionContext.framePointer(0);
+        r[10] = ExecutionContext.framePointer(base);
         final long[] code = this.code;
         final AddressSpace mem = ctx.memory();
         final long budget = ctx.instructionBudget();
         long left = budget;
-        int pc = 0;
-        int depth = 0;
+        int pc = entry;
+        int depth = base;
         int[] returnTo = null;
         long[] saved = null;
         try {
@@ -211,9 +227,15 @@ public final class Interpreter implements Executor {
                     case Op.JSLE32_K -> { if (jsle32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
                     case Op.JSLE32_X -> { if (jsle32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
                     // ---- calls and exit
-                    case Op.CALL_HELPER -> r[0] = call(helpers, "helper", w >> 32, ctx, r, pc);
-                    case Op.CALLX -> r[0] = call(helpers, "helper", r[dst], ctx, r, pc);
-                    case Op.CALL_KFUNC -> r[0] = call(kfuncs, "kfunc", w >> 32, ctx, r, pc);
+                    case Op.CALL_HELPER, Op.CALLX, Op.CALL_KFUNC -> {
+                        r[0] = call(w, ctx, r, pc, depth);
+                        Executor tail = ctx.takeTailCall();
+                        if (tail != null) {   // bpf_tail_call succeeded: the target replaces this program
+                            if (left < 0) throw budgetSpent(pc, budget);
+                            r[0] = tail.invoke(ctx, 0, depth, r[1], 0, 0, 0, 0);
+                            pc = code.length - 2;   // the EXIT sentinel is next
+                        }
+                    }
                     case Op.CALL_LOCAL -> {
                         if (depth == ExecutionContext.MAX_FRAMES - 1) throw callTooDeep(pc);
                         if (left < 0) throw budgetSpent(pc, budget);
@@ -233,7 +255,7 @@ public final class Interpreter implements Executor {
                         pc += (int) (w >> 32);
                     }
                     case Op.EXIT -> {
-                        if (depth == 0) {
+                        if (depth == base) {
                             ctx.recordRun(budget - left, null);
                             return r[0];
                         }
@@ -315,12 +337,20 @@ public final class Interpreter implements Executor {
         }
     }
 
-    /** Calls function {@code id} of {@code table} with r1-r5; r1-r5 keep their values. The whole 64-bit id must match (callx). */
-    private long call(HelperFunction[] table, String what, long id, ExecutionContext ctx, long[] r, int pc) {
+    /**
+     * Calls the helper or kfunc of call instruction {@code w} with r1-r5, which keep their values.
+     * For callx the whole 64-bit register must be a helper id.
+     */
+    private long call(long w, ExecutionContext ctx, long[] r, int pc, int depth) {
+        int op = (int) w & 0xff;
+        HelperFunction[] table = op == Op.CALL_KFUNC ? kfuncs : helpers;
+        String what = op == Op.CALL_KFUNC ? "kfunc" : "helper";
+        long id = op == Op.CALLX ? r[(int) w >>> 8 & 15] : w >> 32;
         HelperFunction f = id >= 0 && id < table.length ? table[(int) id] : null;
         if (f == null) {
             throw new ExecutionFault(ExecutionFault.Kind.UNKNOWN_FUNCTION, slotOf[pc], "no " + what + " with id " + id, null);
         }
+        ctx.enterCall(this, depth);
         try {
             return f.call(ctx, r[1], r[2], r[3], r[4], r[5]);
         } catch (ExecutionFault e) {

@@ -10,7 +10,7 @@ import org.objectweb.asm.Opcodes;
  * every {@code ldc} counted wide). The compiler runs each block through it to pack blocks into
  * methods under HotSpot's 8,000-byte {@code HugeMethodLimit}.
  */
-final class CodeSize extends MethodVisitor {
+class CodeSize extends MethodVisitor {
     private int bytes;
 
     CodeSize() { super(Opcodes.ASM9); }

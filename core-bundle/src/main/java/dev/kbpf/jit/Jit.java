@@ -24,9 +24,14 @@ public final class Jit {
 
     /** Compiled or, failing that, interpreted (with a warning). Malformed programs throw as the interpreter does. */
     public static Executor compile(ExecutableProgram program) throws InvalidProgramException {
+        return compile(program, ProgramCompiler.REGION_BYTES);
+    }
+
+    /** {@link #compile} with another region size (tests force the fallback with a huge one). */
+    static Executor compile(ExecutableProgram program, int regionBytes) {
         Interpreter checked = new Interpreter(program);   // the same validation, and the fallback
         try {
-            return compileOnly(program);
+            return compileOnly(program, regionBytes);
         } catch (JitException e) {
             LOG.log(System.Logger.Level.WARNING, "kbpf JIT: " + e.getMessage() + "; the program runs in the interpreter instead");
             return checked;
@@ -39,17 +44,17 @@ public final class Jit {
      */
     public static JitExecutor compileStrict(ExecutableProgram program) throws InvalidProgramException, JitException {
         new Interpreter(program);   // validates exactly as the interpreter does
-        return compileOnly(program);
+        return compileOnly(program, ProgramCompiler.REGION_BYTES);
     }
 
-    private static JitExecutor compileOnly(ExecutableProgram program) {
+    private static JitExecutor compileOnly(ExecutableProgram program, int regionBytes) {
         long start = System.nanoTime();
         ProgramCompiler.Output out;
         CompiledCode code;
         try {
             ControlFlow flow = new ControlFlow(program.insns());
             JitRuntime rt = new JitRuntime(program, flow);
-            out = new ProgramCompiler(program, flow, rt).compile();
+            out = new ProgramCompiler(program, flow, rt, regionBytes).compile();
             MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClassWithClassData(out.classBytes(), out.classData(), true);
             code = (CompiledCode) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class)).invoke();
         } catch (RuntimeException | LinkageError e) {

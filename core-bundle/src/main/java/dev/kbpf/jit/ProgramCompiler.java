@@ -36,8 +36,8 @@ import org.objectweb.asm.MethodVisitor;
  * switching does.
  *
  * <p>Each block subtracts its length from the budget on entry; when the budget cannot cover the
- * block, a slow copy of it counts instruction by instruction and faults where the interpreter
- * would. Operations come inline or as {@code invokestatic} to {@link dev.kbpf.exec.InsnSemantics}.
+ * block, {@link JitRuntime#finishBlock} steps through it one instruction at a time and faults where
+ * the interpreter would (no second copy of the code, which would double every method). Operations come inline or as {@code invokestatic} to {@link dev.kbpf.exec.InsnSemantics}.
  * Memory instructions based on {@code r10} with a constant in-frame offset, and those the verifier
  * marked {@link PointerKind#STACK}, go straight to the stack array; the rest go through the
  * context's {@link dev.kbpf.memory.AddressSpace}, which checks them. Helpers and kfuncs are
@@ -80,7 +80,13 @@ final class ProgramCompiler {
     /** What came out: the class file, the class data it expects, and how it was cut up. */
     record Output(byte[] classBytes, List<Object> classData, int regions, int largestRegionEstimate) {}
 
-    ProgramCompiler(ExecutableProgram program, ControlFlow flow, JitRuntime rt) {
+    private final int regionBytes;
+
+    ProgramCompiler(ExecutableProgram program, ControlFlow flow, JitRuntime rt) { this(program, flow, rt, REGION_BYTES); }
+
+    /** With another region size: tests use a huge one to force a method past the JVM's 64 KB limit. */
+    ProgramCompiler(ExecutableProgram program, ControlFlow flow, JitRuntime rt, int regionBytes) {
+        this.regionBytes = regionBytes;
         this.program = program;
         this.flow = flow;
         this.hints = program.hints();
@@ -133,9 +139,8 @@ final class ProgramCompiler {
             counter.reset();
             BlockEmitter e = new BlockEmitter(counter, t -> new Label());
             e.fast(b);
-            e.slow(b);
             int size = counter.bytes() + 2 * 64;   // room for two region-leaving stubs
-            if (!current.isEmpty() && used + size > REGION_BYTES) {
+            if (!current.isEmpty() && used + size > regionBytes) {
                 regions.add(current.stream().mapToInt(Integer::intValue).toArray());
                 current = new ArrayList<>();
                 used = 0;
@@ -270,7 +275,7 @@ final class ProgramCompiler {
             mv.visitLabel(fastLabels.get(b));
             e.fast(b);
         }
-        for (int b : blocks) e.slow(b);
+        e.shortOfBudgetPath();
         for (Map.Entry<Integer, Label> s : stubs.entrySet()) {
             mv.visitLabel(s.getValue());
             e.storeState(10);
@@ -325,6 +330,7 @@ final class ProgramCompiler {
     private final class BlockEmitter {
         private final MethodVisitor mv;
         private final IntFunction<Label> edge;
+        private final Label shortOfBudget = new Label();
 
         BlockEmitter(MethodVisitor mv, IntFunction<Label> edge) {
             this.mv = mv;
@@ -335,11 +341,11 @@ final class ProgramCompiler {
         void fast(int b) {
             int end = Math.min(flow.blockEnd[b], flow.count + 1);
             int n = end - b;
-            Label slow = slowLabel(b);
+            pc(b);
             mv.visitVarInsn(LLOAD, L_LEFT);
             lconst(mv, n);
             mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFLT, slow);
+            mv.visitJumpInsn(IFLT, shortOfBudget);
             mv.visitVarInsn(LLOAD, L_LEFT);
             lconst(mv, n);
             mv.visitInsn(LSUB);
@@ -355,7 +361,7 @@ final class ProgramCompiler {
             }
             for (int i = b; i < end - 1; i++) {
                 line(i);
-                straight(i, false);
+                straight(i);
             }
             int last = end - 1;
             line(last);
@@ -375,48 +381,25 @@ final class ProgramCompiler {
                 localCall(last);
                 mv.visitJumpInsn(GOTO, edge.apply(end));
             } else {
-                straight(last, false);
+                straight(last);
                 mv.visitJumpInsn(GOTO, edge.apply(end));
             }
         }
 
-        private final Map<Integer, Label> slowLabels = new HashMap<>();
-
-        private Label slowLabel(int b) { return slowLabels.computeIfAbsent(b, x -> new Label()); }
-
         /**
-         * The block when the budget left is smaller than its length: instruction by instruction,
-         * each first checking the budget, so it stops exactly where the interpreter would. It
-         * always ends in a fault within the block, so only straight-line instructions appear.
+         * Where a block goes when the budget left cannot cover it ({@code pc} holds the block's
+         * first instruction): the registers go to the state array and
+         * {@link JitRuntime#finishBlock} runs the block one instruction at a time up to the
+         * fault the interpreter would meet. Shared by all blocks of the method.
          */
-        void slow(int b) {
-            int end = Math.min(flow.blockEnd[b], flow.count + 1);
-            mv.visitLabel(slowLabel(b));
-            for (int i = b; i < end - 1; i++) {
-                line(i);
-                Label ok = new Label();
-                mv.visitVarInsn(LLOAD, L_LEFT);
-                mv.visitInsn(LCONST_0);
-                mv.visitInsn(LCMP);
-                mv.visitJumpInsn(IFNE, ok);
-                budgetFault(i);
-                mv.visitLabel(ok);
-                mv.visitVarInsn(LLOAD, L_LEFT);
-                mv.visitInsn(LCONST_1);
-                mv.visitInsn(LSUB);
-                mv.visitVarInsn(LSTORE, L_LEFT);
-                straight(i, true);
-            }
-            line(end - 1);
-            budgetFault(end - 1);
-        }
-
-        private void budgetFault(int i) {
-            pcSlow(i);
+        void shortOfBudgetPath() {
+            mv.visitLabel(shortOfBudget);
+            storeState(10);
             ldcConstant(mv, 0, RT_D);
             mv.visitVarInsn(ALOAD, L_CTX);
-            iconst(mv, i);
-            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "budgetSpent", "(" + CTX_D + "I)L" + FAULT + ";", false);
+            mv.visitVarInsn(ALOAD, L_ST);
+            mv.visitVarInsn(ILOAD, L_PC);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "finishBlock", "(" + CTX_D + "[JI)Ljava/lang/RuntimeException;", false);
             mv.visitInsn(ATHROW);
         }
 
@@ -432,12 +415,7 @@ final class ProgramCompiler {
             mv.visitVarInsn(ISTORE, L_PC);
         }
 
-        private void pcSlow(int i) { pc(~i); }
-
-        private void mark(int i, boolean slow) {
-            if (slow) pcSlow(i);
-            else pc(i);
-        }
+        private void mark(int i) { pc(i); }
 
         /** Stores r0..r{@code upTo} and the budget into the state array. */
         void storeState(int upTo) {
@@ -495,7 +473,7 @@ final class ProgramCompiler {
         }
 
         /** An instruction that does not change control flow. */
-        private void straight(int i, boolean slow) {
+        private void straight(int i) {
             Insn in = flow.insns[i];
             int opcode = in.opcode();
             switch (Opcodes.cls(opcode)) {
@@ -504,9 +482,9 @@ final class ProgramCompiler {
                     lconst(mv, flow.wide[i]);
                     store(in.dst());
                 }
-                case Opcodes.LDX -> loadInsn(i, in, slow);
-                case Opcodes.ST, Opcodes.STX -> storeInsn(i, in, slow);
-                case Opcodes.JMP -> call(i, in, slow);
+                case Opcodes.LDX -> loadInsn(i, in);
+                case Opcodes.ST, Opcodes.STX -> storeInsn(i, in);
+                case Opcodes.JMP -> call(i, in);
                 default -> throw new IllegalStateException("not a straight-line instruction at " + flow.slotOf[i] + ": " + in);
             }
         }
@@ -696,8 +674,8 @@ final class ProgramCompiler {
 
         // ---------------------------------------------------------------- calls
 
-        private void call(int i, Insn in, boolean slow) {
-            mark(i, slow);
+        private void call(int i, Insn in) {
+            mark(i);
             if (in.opcode() == Opcodes.CALLX) {
                 ldcConstant(mv, 0, RT_D);
                 mv.visitVarInsn(ALOAD, L_CTX);
@@ -767,11 +745,11 @@ final class ProgramCompiler {
             }
         }
 
-        private void loadInsn(int i, Insn in, boolean slow) {
+        private void loadInsn(int i, Insn in) {
             int size = Opcodes.sizeBytes(in.opcode());
             Path p = path(i, in, in.src(), size, false);
             if (p == Path.CHECKED) {
-                mark(i, slow);
+                mark(i);
                 mv.visitVarInsn(ALOAD, L_MEM);
                 address(in.src(), in.off());
                 mv.visitMethodInsn(INVOKEVIRTUAL, MEM, "load" + size * 8, "(J)J", false);
@@ -788,17 +766,17 @@ final class ProgramCompiler {
             store(in.dst());
         }
 
-        private void storeInsn(int i, Insn in, boolean slow) {
+        private void storeInsn(int i, Insn in) {
             int opcode = in.opcode();
             int size = Opcodes.sizeBytes(opcode);
             boolean atomic = Opcodes.mode(opcode) == Opcodes.ATOMIC;
             Path p = path(i, in, in.dst(), size, atomic);
             if (atomic) {
-                atomic(i, in, size, p, slow);
+                atomic(i, in, size, p);
                 return;
             }
             if (p == Path.CHECKED) {
-                mark(i, slow);
+                mark(i);
                 mv.visitVarInsn(ALOAD, L_MEM);
                 address(in.dst(), in.off());
             } else {
@@ -810,7 +788,7 @@ final class ProgramCompiler {
             else mv.visitMethodInsn(INVOKESTATIC, JM, "store" + size * 8, "([BIJ)V", false);
         }
 
-        private void atomic(int i, Insn in, int size, Path p, boolean slow) {
+        private void atomic(int i, Insn in, int size, Path p) {
             int bits = size * 8;
             int op = in.imm();
             String name = switch (op & ~Opcodes.FETCH) {
@@ -824,7 +802,7 @@ final class ProgramCompiler {
             };
             boolean cmpxchg = op == Opcodes.CMPXCHG;
             if (p == Path.CHECKED) {
-                mark(i, slow);
+                mark(i);
                 mv.visitVarInsn(ALOAD, L_MEM);
                 address(in.dst(), in.off());
             } else {

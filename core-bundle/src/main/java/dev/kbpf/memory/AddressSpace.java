@@ -27,8 +27,14 @@ public final class AddressSpace {
     public static final int STACK_ID_BASE = 2;
     /** How many stack frame ids exist: Linux's MAX_CALL_FRAMES. */
     public static final int MAX_FRAMES = 8;
-    /** First per-execution id free for other uses (raw memory, packet data); ids up to {@code LOCAL_SLOTS - 1}. */
+    /** First per-execution id free for other uses (raw memory, packet data); ids up to {@code CODE_ID - 1}. */
     public static final int FIRST_EXTRA_ID = STACK_ID_BASE + MAX_FRAMES;
+    /**
+     * Code addresses: {@code Address.of(CODE_ID, slot)} names instruction slot {@code slot} of the
+     * running program (what {@code lddw} pseudo func loads, for callbacks). No region is ever
+     * attached here, so loading or storing through a code address faults.
+     */
+    public static final int CODE_ID = LOCAL_SLOTS - 1;
 
     private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -49,7 +55,7 @@ public final class AddressSpace {
 
     /** Puts {@code region} under per-execution id {@code id} (1..15) and returns the address of its first byte. */
     public long attach(int id, Region region) {
-        if (id <= 0 || id >= LOCAL_SLOTS) throw new IllegalArgumentException("per-execution region ids are 1.." + (LOCAL_SLOTS - 1) + ", not " + id);
+        if (id <= 0 || id >= CODE_ID) throw new IllegalArgumentException("per-execution region ids are 1.." + (CODE_ID - 1) + ", not " + id);
         locals[id] = Objects.requireNonNull(region, "region");
         return Address.of(id, 0);
     }
@@ -91,7 +97,8 @@ public final class AddressSpace {
     private static MemoryFault fault(long addr, int size, AccessKind kind, Region r) {
         String reason;
         if (r == null) {
-            reason = Address.regionId(addr) == 0 ? "NULL pointer (region 0)" : "no such region";
+            int id = Address.regionId(addr);
+            reason = id == 0 ? "NULL pointer (region 0)" : id == CODE_ID ? "a code address is not data" : "no such region";
         } else if (Address.offset(addr) + size > r.size()) {
             reason = Address.offset(addr) >= r.size() ? "outside " + r : "crosses the end of " + r;
         } else if (r.readOnly() && kind != AccessKind.READ) {

@@ -28,6 +28,8 @@ class ElfFuzzTest {
         int loaded = 0, rejected = 0;
         List<String> names = new ArrayList<>(Examples.names());
         names.add("fixture:data_pointers");
+        names.add("fixture:sections");
+        names.add("fixture:nested_calls");
         for (String name : names) {
             byte[] original = name.startsWith("fixture:") ? DataRelocationTest.fixture(name.substring(8) + ".o") : Examples.bytes(name);
             List<int[]> ranges = ranges(original);

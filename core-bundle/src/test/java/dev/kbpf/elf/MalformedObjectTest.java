@@ -104,6 +104,27 @@ class MalformedObjectTest {
     }
 
     @Test
+    void relaRelocationsOnCode() {
+        ElfBytes e = obj("counter");
+        e.put32(e.header(".reltracepoint/osgi/bundle_event") + 4, 4); // SHT_REL → SHT_RELA
+        rejects(e.b, "RELA relocations are not used by BPF objects");
+    }
+
+    @Test
+    void wrongRelocationTypeInMaps() {
+        ElfBytes e = obj("tail_call");
+        e.put32(e.rel(".rel.maps", 0) + 8, 3); // R_BPF_64_ABS64 → R_BPF_64_ABS32
+        rejects(e.b, "section '.maps' relocation 0", "R_BPF_64_ABS32 against 'handle_started' is not supported in .maps");
+    }
+
+    @Test
+    void progArraySlotBeyondMaxEntries() {
+        ElfBytes e = obj("tail_call");
+        e.put32(e.btfArrayWithNelems(8), 2); // __uint(max_entries, 8) → 2: .values[2] no longer fits
+        rejects(e.b, "map 'handlers' .values[2] is beyond max_entries 2");
+    }
+
+    @Test
     void mapRelocationNotOnLddw() {
         ElfBytes e = obj("counter");
         e.put64(e.rel(".reltracepoint/osgi/bundle_event", 0), 8 * 8); // insn 8 is `call 1`
@@ -129,6 +150,13 @@ class MalformedObjectTest {
         ElfBytes e = obj("legacy_maps");
         e.put32(e.offset("maps"), 1234);
         rejects(e.b, "map 'pauses': unknown map type 1234");
+    }
+
+    @Test
+    void mapTooLargeForTheJvm() {
+        ElfBytes e = obj("legacy_maps");
+        e.put32(e.offset("maps") + 12, -1); // max_entries 4294967295
+        rejects(e.b, "map 'pauses': max_entries 4294967295 is too large");
     }
 
     @Test
@@ -259,7 +287,7 @@ class MalformedObjectTest {
     @Test
     void callIntoAProgramSection() {
         ElfBytes e = obj("subprog");
-        // retarget `call name_length` at the program on_bundle_event
+        // retarget the second `call bump` at the program on_bundle_event
         int sym = (e.symbol("on_bundle_event") - e.offset(".symtab")) / 24;
         e.put32(e.rel(".reltracepoint/jvm/thread_start", 1) + 12, sym);
         rejects(e.b, "call of 'on_bundle_event' in program section", "cannot call another program");
@@ -269,7 +297,7 @@ class MalformedObjectTest {
     void callThatLandsInsideASubprogram() {
         ElfBytes e = obj("subprog");
         int call = e.offset("tracepoint/jvm/thread_start") + 3 * 8;
-        e.put32(call + 4, 20); // against .text: 0 + 20 + 1 = insn 21, inside bump (which starts at 20)
+        e.put32(call + 4, 20); // against .text: 0 + 20 + 1 = insn 21, inside bump (insns 9 to 22)
         rejects(e.b, "targets insn 21 of .text, which is not the start of a subprogram");
     }
 

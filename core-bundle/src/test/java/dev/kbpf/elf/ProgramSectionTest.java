@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kbpf.api.ProgType;
+import dev.kbpf.isa.Insn;
+import dev.kbpf.isa.Opcodes;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +37,39 @@ class ProgramSectionTest {
         is("socket", ProgType.SOCKET_FILTER, AttachKind.SOCKET_FILTER, null);
         is("xdp", ProgType.XDP, AttachKind.XDP, null);
         is("lirc_mode2", ProgType.LIRC_MODE2, AttachKind.LIRC_MODE2, null);
+    }
+
+    @Test
+    void anObjectWithEverySectionFormLoadsEachProgramWithItsType() throws Exception {
+        BpfObject o = ElfLoader.load(DataRelocationTest.fixture("sections.o"), "sections");
+        assertEquals("Dual MIT/GPL", o.license());
+        assertTrue(o.isGplCompatible());
+        record Expect(String name, ProgType type, AttachKind kind, String target, int r0) {}
+        List<Expect> expected = List.of(
+                new Expect("tp_full", ProgType.TRACEPOINT, AttachKind.TRACEPOINT, "osgi:bundle_event", 1),
+                new Expect("tp_short", ProgType.TRACEPOINT, AttachKind.TRACEPOINT, "jvm:gc_pause", 2),
+                new Expect("raw_full", ProgType.RAW_TRACEPOINT, AttachKind.RAW_TRACEPOINT, "bundle_event", 3),
+                new Expect("raw_short", ProgType.RAW_TRACEPOINT, AttachKind.RAW_TRACEPOINT, "gc_pause", 4),
+                new Expect("kp", ProgType.KPROBE, AttachKind.KPROBE, "Bundle.start", 5),
+                new Expect("kretp", ProgType.KPROBE, AttachKind.KRETPROBE, "Bundle.start", 6),
+                new Expect("fent", ProgType.TRACING, AttachKind.FENTRY, "Bundle.stop", 7),
+                new Expect("fex", ProgType.TRACING, AttachKind.FEXIT, "Bundle.stop", 8),
+                new Expect("perf", ProgType.PERF_EVENT, AttachKind.PERF_EVENT, null, 9),
+                new Expect("sock", ProgType.SOCKET_FILTER, AttachKind.SOCKET_FILTER, null, 10),
+                new Expect("xdp_pass", ProgType.XDP, AttachKind.XDP, null, 2),
+                new Expect("lirc", ProgType.LIRC_MODE2, AttachKind.LIRC_MODE2, null, 0));
+        assertEquals(expected.size(), o.programs().size());
+        for (int i = 0; i < expected.size(); i++) {
+            Expect e = expected.get(i);
+            ProgramSpec p = o.programs().get(i);
+            assertEquals(e.name(), p.name());
+            assertEquals(e.type(), p.type(), e.name());
+            assertEquals(e.kind(), p.attachKind(), e.name());
+            assertEquals(Optional.ofNullable(e.target()), p.attachTarget(), e.name());
+            // each is `r0 = N; exit`
+            assertEquals(List.of(new Insn(Opcodes.ALU64 | Opcodes.MOV | Opcodes.K, 0, 0, 0, e.r0()), new Insn(Opcodes.JMP | Opcodes.EXIT, 0, 0, 0, 0)),
+                    p.insns(), e.name());
+        }
     }
 
     @Test

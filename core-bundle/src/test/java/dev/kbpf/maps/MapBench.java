@@ -93,9 +93,20 @@ public final class MapBench {
             return s;
         };
 
+        ArrayMap perCpuArray = (ArrayMap) MapFactory.create(MapAttr.of(MapType.PERCPU_ARRAY, 4, 8, keys), 3);
+        Body perCpuArrayLookup = o -> {
+            long s = 0;
+            for (int i : o) {
+                int off = perCpuArray.lookupForProgram(idxStack, i * 8);
+                s += perCpuArray.valueStorage(Cpus.current())[off]; // what a program's load through the pointer needs
+            }
+            return s;
+        };
+
         String[] names = {"ConcurrentHashMap.get (baseline)", "CHM.get + getAndAdd (baseline)", "hash lookup (hit)",
-            "hash lookup (miss)", "hash lookup + atomic add", "hash update (BPF_ANY, existing)", "array lookup"};
-        Body[] bodies = {chmGet, chmGetAdd, hashLookup, hashMiss, hashLookupAdd, hashUpdate, arrayLookup};
+            "hash lookup (miss)", "hash lookup + atomic add", "hash update (BPF_ANY, existing)", "array lookup",
+            "per-CPU array lookup + Cpus.current()"};
+        Body[] bodies = {chmGet, chmGetAdd, hashLookup, hashMiss, hashLookupAdd, hashUpdate, arrayLookup, perCpuArrayLookup};
         double[] best = new double[bodies.length];
         java.util.Arrays.fill(best, Double.MAX_VALUE);
         for (int round = 0; round < 8; round++) {
