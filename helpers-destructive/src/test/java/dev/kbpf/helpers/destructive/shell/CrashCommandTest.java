@@ -149,6 +149,6 @@ class CrashCommandTest {
         assertEquals(Path.of("/x/crash"), CrashDirectory.resolve(null, p -> p.equals("kbpf.home") ? "/x" : null));
         assertEquals(Path.of("/y"), CrashDirectory.resolve(null, p -> p.equals(CrashDirectory.PROPERTY) ? "/y" : "/x"));
         assertEquals(Path.of("/z"), CrashDirectory.resolve("/z", p -> "/x"));
-        assertEquals(Path.of("crash"), CrashDirectory.resolve("", p -> null));
+        assertEquals(Path.of("var", "crash"), CrashDirectory.resolve("", p -> null));
     }
 }
