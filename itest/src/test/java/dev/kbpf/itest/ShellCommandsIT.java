@@ -42,7 +42,8 @@ public class ShellCommandsIT {
 
     @Configuration
     public Option[] config() {
-        return KbpfOptions.framework(frameworkProperty("kbpf.crash.dir").value(new File("target/shell-it-crash").getAbsolutePath()));
+        return KbpfOptions.framework(frameworkProperty("kbpf.crash.dir").value(new File("target/shell-it-crash").getAbsolutePath()),
+                frameworkProperty("kbpf.examples.dir").value(new File("../examples").getAbsolutePath()));
     }
 
     private String run(String command) throws Exception {
@@ -197,6 +198,39 @@ public class ShellCommandsIT {
         String ok = run("bpf:prog load " + obj + " --caps CAP_BPF,CAP_PERFMON");
         int prog = firstInt("\\n(\\d+)\\s+count_hits", ok);
         run("bpf:prog unload " + prog);
+    }
+
+    /**
+     * The destructive guard rails as the shell shows them: each refusal names its errno and prints
+     * the verifier log; {@code --caps}, {@code --destructive} and the sysctl switch them one by one.
+     * panic.o is loaded but never fired (it would panic the framework the test runs in).
+     */
+    @Test
+    public void destructiveGuardRailsThroughTheShell() throws Exception {
+        String panic = Path.of(ctx.getProperty("kbpf.examples.dir"), "panic.o").toString();
+        String noBoot = fail("bpf:prog load " + panic + " --destructive --caps CAP_BPF,CAP_PERFMON --log 1");
+        assertTrue(noBoot, noBoot.startsWith("EACCES (errno 13): destructive kfunc calls require CAP_SYS_BOOT capability\nverifier log:\n"));
+        assertTrue(noBoot, noBoot.contains("call bpf_panic"));
+        String noFlag = fail("bpf:prog load " + panic);
+        assertTrue(noFlag, noFlag.startsWith("EPERM (errno 1): destructive kfunc calls require BPF_F_DESTRUCTIVE flag\nverifier log:\n"));
+        String disabled = fail("bpf:prog load " + panic + " --destructive");
+        assertTrue(disabled, disabled.startsWith("EPERM (errno 1): destructive kfunc calls are disabled by kernel.destructive_bpf_enabled=0"));
+        int prog = -1;
+        try {
+            run("bpf:sysctl -w kernel.destructive_bpf_enabled=1 --expire 10m");
+            JsonNode loaded = json("bpf:prog load " + panic + " --destructive --json");
+            prog = loaded.get("programs").get(0).get("id").asInt();
+            assertTrue(loaded.toString(), loaded.get("programs").get(0).get("destructive").asBoolean());
+            assertTrue(run("bpf:prog show " + prog).contains("destructive: yes"));
+            assertEquals(prog, json("bpf:kfunc users bpf_panic --json").get("programs").get(0).get("id").asInt());
+            String users = run("bpf:kfunc users bpf_panic");
+            assertTrue(users, users.matches("(?s)PROG\\s+NAME\\s+TAG\\n" + prog + "\\s+panic_on_stops\\s+[0-9a-f]{16}\\n"));
+            String kfuncs = run("bpf:kfuncs");
+            assertTrue(kfuncs, kfuncs.matches("(?s).*\\bbpf_panic\\s+KF_DESTRUCTIVE\\s+.*dev\\.kbpf\\.helpers\\.destructive.*"));
+        } finally {
+            if (prog >= 0) run("bpf:prog unload " + prog);
+            run("bpf:sysctl -w kernel.destructive_bpf_enabled=0");
+        }
     }
 
     @Test
