@@ -230,6 +230,28 @@ final class MapCollector {
         maps.add(b);
     }
 
+    /** Linux's {@code BPF_OBJ_NAME_LEN}: a map name holds at most 15 characters and a NUL. */
+    static final int BPF_OBJ_NAME_LEN = 16;
+
+    /**
+     * libbpf's name for the map of a global-data section, which must fit {@code BPF_OBJ_NAME_LEN}:
+     * up to 8 characters of the object's name, then the section name with room for at least 7
+     * ({@code crash_kexec} + {@code .rodata} → {@code crash_ke.rodata}); a section with a second
+     * dot is named alone ({@code .rodata.str1.1}); characters the kernel refuses become {@code _}.
+     */
+    static String internalMapName(String objName, String section) {
+        int suffix = Math.min(Math.max(7, section.length()), BPF_OBJ_NAME_LEN - 1);
+        int prefix = section.indexOf('.', 1) >= 0 ? 0 : Math.min(BPF_OBJ_NAME_LEN - suffix - 1, objName.length());
+        String name = objName.substring(0, prefix) + section.substring(0, Math.min(suffix, section.length()));
+        if (name.length() > BPF_OBJ_NAME_LEN - 1) name = name.substring(0, BPF_OBJ_NAME_LEN - 1);
+        StringBuilder sb = new StringBuilder(name.length());
+        for (char c : name.toCharArray()) {
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+            sb.append(ok ? c : '_');
+        }
+        return sb.toString();
+    }
+
     /** The map index of a global-data section, if it is one. */
     OptionalInt dataMap(int sectionIndex) {
         Integer i = dataMaps.get(sectionIndex);
@@ -279,18 +301,5 @@ final class MapCollector {
             out.add(b.build());
         }
         return out;
-    }
-
-    /**
-     * The name of a global data map as libbpf's {@code internal_map_name} makes it, within
-     * {@code BPF_OBJ_NAME_LEN} (15 characters): the section name alone when it has a second dot
-     * ({@code .rodata.str1.1}) or is too long for a prefix, else the object's name cut to fit in
-     * front of it ({@code crash_ke.rodata}).
-     */
-    static String internalMapName(String objName, String section) {
-        final int maxLen = 15;
-        int pfx = section.length() >= maxLen || section.indexOf('.', 1) >= 0 ? 0 : Math.min(maxLen - section.length(), objName.length());
-        String name = objName.substring(0, pfx) + section;
-        return name.length() > maxLen ? name.substring(0, maxLen) : name;
     }
 }
