@@ -314,6 +314,9 @@ public class ShellCommandsIT {
     public void crashDumps() throws Exception {
         Path dir = Path.of(ctx.getProperty("kbpf.crash.dir"));
         Files.createDirectories(dir);
+        try (var old = Files.list(dir)) { // dumps of an earlier run of this test
+            for (Path f : old.toList()) Files.delete(f);
+        }
         String id = "crash-20261125T120001.500000Z-3f2a9c1e-0001";
         Files.writeString(dir.resolve(id + ".json"), "{\"format\":1,\"reason\":\"PANIC\",\"kfunc\":\"bpf_panic\",\"message\":\"seen it\","
                 + "\"time\":\"2026-11-25T12:00:01.500Z\",\"bootId\":\"3f2a9c1e-0000-4000-8000-000000000001\",\"uptimeNs\":61000000000,"
@@ -330,5 +333,27 @@ public class ShellCommandsIT {
         assertTrue(run("bpf:crash bt " + id).contains("COMMAND: \"main\""));
         assertEquals("PANIC", json("bpf:crash show " + id + " --json").get("reason").asText());
         assertTrue(fail("bpf:crash show crash-none").contains("no crash dump 'crash-none'"));
+
+        // a real dump, written by the machine through helpers-destructive's writer: the commands read where it writes
+        org.osgi.framework.ServiceReference<dev.kbpf.spi.Machine> ref = ctx.getServiceReference(dev.kbpf.spi.Machine.class);
+        dev.kbpf.spi.Machine machine = ctx.getService(ref);
+        try {
+            Path written = machine.crashDump(dev.kbpf.spi.CrashReason.CRASH_DUMP, "taken by the shell test",
+                    new dev.kbpf.spi.PanicContext.Kernel("ShellCommandsIT")).orElseThrow();
+            assertEquals(dir, written.getParent());
+        } finally {
+            ctx.ungetService(ref);
+        }
+        JsonNode dumps = json("bpf:crash list --json");
+        assertEquals(2, dumps.size());
+        assertEquals("CRASH_DUMP", dumps.get(1).get("reason").asText());
+        String sys2 = run("bpf:crash show latest");
+        assertTrue(sys2, sys2.contains("MESSAGE: \"taken by the shell test\""));
+        assertTrue(sys2, sys2.contains("CALLER: ShellCommandsIT"));
+        assertTrue(run("bpf:crash log latest").contains("taken by the shell test"));
+        String bt = run("bpf:crash bt latest");
+        assertTrue(bt, bt.startsWith("no BPF program frame: called by ShellCommandsIT"));
+        assertTrue(bt, bt.contains("TID: "));
+        assertTrue(json("bpf:crash bt latest --json").get("threads").size() > 0);
     }
 }
