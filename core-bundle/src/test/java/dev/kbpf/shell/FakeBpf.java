@@ -144,6 +144,9 @@ final class FakeBpf implements Bpf {
     // ---- maps ----
 
     @Override
+    public int nrCpus() { return ncpus; }
+
+    @Override
     public MapInfo mapCreate(MapAttr a) {
         if (a.maxEntries() <= 0) throw new BpfException(Errno.EINVAL, "max_entries must be positive");
         if (a.type() != MapType.RINGBUF && (a.keySize() <= 0 || a.valueSize() <= 0))
@@ -188,7 +191,7 @@ final class FakeBpf implements Bpf {
     public void mapUpdate(int mapId, byte[] key, byte[] value, long flags) {
         MapInfo m = mapShow(mapId);
         TreeMap<String, byte[]> d = data(mapId, key);
-        int want = m.valueSize() * (MapCommand.perCpu(m.type()) ? ncpus : 1);
+        int want = MapCommand.perCpu(m.type()) ? ((m.valueSize() + 7) & ~7) * ncpus : m.valueSize();
         if (value.length != want) throw new BpfException(Errno.EINVAL, "value size " + value.length + " != " + want);
         String k = HexFormat.of().formatHex(key);
         if (flags == MapFlags.BPF_NOEXIST && d.containsKey(k)) throw new BpfException(Errno.EEXIST, "key exists");

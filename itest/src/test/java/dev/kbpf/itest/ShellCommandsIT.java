@@ -254,6 +254,15 @@ public class ShellCommandsIT {
         assertTrue(fail("bpf:map lookup " + id + " 01 00").contains("has 4-byte keys"));
         assertTrue(fail("bpf:map create type hash key 0 value 8 entries 4").startsWith("EINVAL (errno 22)"));
         assertEquals("freed map " + id + "\n", run("bpf:map free " + id));
+
+        // per-CPU: one value_size value goes to every CPU, and each CPU's value is shown
+        int pc = firstInt("created map (\\d+)", run("bpf:map create type percpu_array key 4 value 4 entries 1"));
+        run("bpf:map update " + pc + " 00 00 00 00 value 05 00 00 00");
+        JsonNode cpus = json("bpf:map lookup " + pc + " 00 00 00 00 --json").get("values");
+        assertEquals(Runtime.getRuntime().availableProcessors(), cpus.size());
+        for (JsonNode c : cpus) assertEquals(c.toString(), "0x05", c.get("value").get(0).asText());
+        assertTrue(run("bpf:map dump " + pc).contains("value (CPU 00): 05 00 00 00\n"));
+        run("bpf:map free " + pc);
     }
 
     @Test
