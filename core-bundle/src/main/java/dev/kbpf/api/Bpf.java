@@ -83,6 +83,15 @@ public interface Bpf {
     /** {@code BPF_MAP_UPDATE_ELEM} with {@code BPF_ANY}, {@code BPF_NOEXIST} or {@code BPF_EXIST}. */
     void mapUpdate(int mapId, byte[] key, byte[] value, long flags);
 
+    /**
+     * {@code nr_cpus}: how many CPUs kbpf has, as the per-CPU map types count them. A per-CPU map's
+     * value, as {@link #mapLookup} returns it and {@link #mapUpdate} takes it, holds
+     * {@code round_up(value_size, 8)} bytes for each CPU, CPU 0 first, as in Linux.
+     *
+     * <p>A default for implementations that predate it: the JVM's available processors.
+     */
+    default int nrCpus() { return Math.max(1, Runtime.getRuntime().availableProcessors()); }
+
     /** {@code BPF_MAP_DELETE_ELEM}. */
     void mapDeleteElem(int mapId, byte[] key);
 

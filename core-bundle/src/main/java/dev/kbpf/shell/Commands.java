@@ -10,12 +10,20 @@ final class Commands {
     /** The property value of {@code osgi.command.scope} for every kbpf command. */
     static final String SCOPE = "bpf";
 
+    /**
+     * Runs a command's body. The text it returns loses its last line break: gosh and the batch
+     * runner print a result with {@code println}, so a command's text must not end in one itself.
+     */
     static String run(Supplier<String> body) {
         try {
-            return body.get();
+            return withoutFinalNewline(body.get());
         } catch (BpfException e) {
             throw CommandException.of(e);
         }
+    }
+
+    static String withoutFinalNewline(String text) {
+        return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
     }
 
     /** A service that is optional and dynamic: a clear message when it is absent. */

@@ -93,13 +93,30 @@ public class MapCommand {
 
     static boolean perCpu(MapType t) { return t == MapType.PERCPU_HASH || t == MapType.PERCPU_ARRAY; }
 
+    /** The bytes one CPU's value takes in a per-CPU map's syscall value: {@code round_up(value_size, 8)}, as in Linux. */
+    static int perCpuStride(MapInfo m) { return (m.valueSize() + 7) & ~7; }
+
+    /** An element; a per-CPU value is split into its CPUs' values, each {@code value_size} bytes as bpftool shows them. */
     static Element element(MapInfo m, byte[] key, byte[] value) {
-        if (!perCpu(m.type()) || m.valueSize() <= 0 || value.length <= m.valueSize())
+        if (!perCpu(m.type()) || m.valueSize() <= 0)
             return new Element(Hex.jsonBytes(key), Hex.jsonBytes(value), List.of());
+        int stride = perCpuStride(m);
         List<CpuValue> cpus = new ArrayList<>();
-        for (int off = 0, cpu = 0; off < value.length; off += m.valueSize(), cpu++)
+        for (int off = 0, cpu = 0; off < value.length; off += stride, cpu++)
             cpus.add(new CpuValue(cpu, Hex.jsonBytes(Arrays.copyOfRange(value, off, Math.min(value.length, off + m.valueSize())))));
         return new Element(Hex.jsonBytes(key), List.of(), cpus);
+    }
+
+    /**
+     * What a per-CPU update writes: a value of {@code value_size} bytes goes to every CPU, as bpftool
+     * does; anything else is taken as the whole per-CPU layout and left to the map to check.
+     */
+    byte[] perCpuValue(MapInfo m, byte[] value) {
+        if (!perCpu(m.type()) || value.length != m.valueSize()) return value;
+        int stride = perCpuStride(m), cpus = bpf.nrCpus();
+        byte[] all = new byte[stride * cpus];
+        for (int cpu = 0; cpu < cpus; cpu++) System.arraycopy(value, 0, all, cpu * stride, value.length);
+        return all;
     }
 
     String dump(int id, boolean json) {
@@ -189,8 +206,9 @@ public class MapCommand {
             value = Arrays.copyOfRange(all, m.keySize(), all.length);
         }
         if (value.length == 0) throw new CommandException("no value given\nusage: " + USAGE);
-        bpf.mapUpdate(id, key, value, flags);
-        return Output.render(json, element(m, key, value), e -> "updated map " + id + ": " + elementText(e));
+        byte[] written = perCpuValue(m, value);
+        bpf.mapUpdate(id, key, written, flags);
+        return Output.render(json, element(m, key, written), e -> "updated map " + id + ": " + elementText(e));
     }
 
     private static byte[] key(MapInfo m, List<String> words) {

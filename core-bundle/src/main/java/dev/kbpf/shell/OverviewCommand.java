@@ -14,6 +14,7 @@ public class OverviewCommand {
             kbpf shell commands (scope bpf; 'help bpf:COMMAND' for options). Add -j/--json to any command for JSON.
               prog       %s
               map        %s
+                         (KEY and VALUE: hex bytes, see below)
               link       %s
               tracepoint %s
               helpers    [--type T]                       stable helpers by UAPI id, with prototypes
@@ -24,12 +25,19 @@ public class OverviewCommand {
               tracelog   [--count N] [--timeout S]        follow the trace pipe (bpf_trace_printk)
               crash      list | show ID | log ID | bt ID  crash dumps (bundle dev.kbpf.helpers.destructive)
               feature                                     program/map types, helpers and kfuncs per type, JIT
-              ids        prog|map|link|tracepoint         live ids, for completion and scripts
+              ids        prog|map|link|tracepoint|kfunc|sysctl  live ids and names, for completion and scripts
             Credentials: the shell holds every capability, like root running bpftool; 'prog load --caps CAP,...'
             loads with only those (e.g. --caps CAP_BPF,CAP_PERFMON to see the CAP_SYS_BOOT rail refuse a destructive load).
             Keys, values and contexts are hex bytes in memory order: '01 00 00 00' = '0x01000000' = the u32 1.
-            """.formatted(ProgCommand.USAGE.substring(5), MapCommand.USAGE.substring(4), LinkCommand.USAGE.substring(5),
-            TracepointCommand.USAGE.substring(11), SysctlCommand.USAGE.substring(7));
+            """.formatted(synopsis(ProgCommand.USAGE, "prog"), synopsis(MapCommand.USAGE, "map"), synopsis(LinkCommand.USAGE, "link"),
+            synopsis(TracepointCommand.USAGE, "tracepoint"), synopsis(SysctlCommand.USAGE, "sysctl"));
+
+    /** A command's usage without its name and without the notes in parentheses at its end. */
+    static String synopsis(String usage, String name) {
+        String s = usage.startsWith(name + " ") ? usage.substring(name.length() + 1) : usage;
+        int notes = s.indexOf("   (");
+        return notes < 0 ? s : s.substring(0, notes);
+    }
 
     @Descriptor("Overview of the kbpf commands")
     public String bpf() { return TEXT; }

@@ -121,8 +121,18 @@ public class ProgCommand {
         TextTable t = TextTable.of("ID", "NAME", "TYPE", "TAG", "INSNS", "JITED", "MAPS", "LOADED AT");
         for (ProgView p : progs)
             t.row(p.id(), p.name().isEmpty() ? "-" : p.name(), p.type(), p.tag(), p.insns(), p.jited() ? "yes" : "no",
-                    ProgView.join(p.mapIds()), p.loadedAt());
+                    ProgView.join(p.mapIds()), seconds(p.loadedAt()));
         return t.toString();
+    }
+
+    /** The table shows load times to the second; JSON and {@code prog show} keep them whole. */
+    static String seconds(String instant) {
+        if (instant == null) return null;
+        try {
+            return java.time.Instant.parse(instant).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            return instant;
+        }
     }
 
     String show(int id, boolean json) {

@@ -7,7 +7,6 @@ import dev.kbpf.shell.format.Json;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
@@ -34,7 +33,7 @@ public class TracelogCommand {
 
     @Descriptor("Follow the trace pipe: print bpf_trace_printk lines as programs write them, until Ctrl-C. Reading"
             + " consumes lines, as Linux's trace_pipe does. In scripts give --count or --timeout.")
-    public void tracelog(CommandSession session,
+    public void tracelog(
             @Descriptor("print each line as a JSON object (one a line)") @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json,
             @Descriptor("stop after this many lines (0: no limit)") @Parameter(names = {"-n", "--count"}, absentValue = "0") String count,
             @Descriptor("stop after this many seconds (0: no limit)") @Parameter(names = {"-t", "--timeout"}, absentValue = "0") String timeout) {
@@ -44,7 +43,8 @@ public class TracelogCommand {
         } catch (NumberFormatException e) {
             throw new CommandException("--timeout '" + timeout + "' is not a number of seconds");
         }
-        follow(session.getConsole(), json, Args.parseInt(count, "--count"), seconds);
+        // System.out: Gogo points it, for this thread, at the session or at the next command of a pipe
+        follow(System.out, json, Args.parseInt(count, "--count"), seconds);
     }
 
     /** @return how many lines were printed */

@@ -24,11 +24,9 @@ import dev.kbpf.tracepoint.TracepointDefinition;
 import dev.kbpf.tracepoint.TracepointProbe;
 import dev.kbpf.tracepoint.TracepointRegistry;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -146,6 +144,9 @@ final class FakeBpf implements Bpf {
     // ---- maps ----
 
     @Override
+    public int nrCpus() { return ncpus; }
+
+    @Override
     public MapInfo mapCreate(MapAttr a) {
         if (a.maxEntries() <= 0) throw new BpfException(Errno.EINVAL, "max_entries must be positive");
         if (a.type() != MapType.RINGBUF && (a.keySize() <= 0 || a.valueSize() <= 0))
@@ -190,7 +191,7 @@ final class FakeBpf implements Bpf {
     public void mapUpdate(int mapId, byte[] key, byte[] value, long flags) {
         MapInfo m = mapShow(mapId);
         TreeMap<String, byte[]> d = data(mapId, key);
-        int want = m.valueSize() * (MapCommand.perCpu(m.type()) ? ncpus : 1);
+        int want = MapCommand.perCpu(m.type()) ? ((m.valueSize() + 7) & ~7) * ncpus : m.valueSize();
         if (value.length != want) throw new BpfException(Errno.EINVAL, "value size " + value.length + " != " + want);
         String k = HexFormat.of().formatHex(key);
         if (flags == MapFlags.BPF_NOEXIST && d.containsKey(k)) throw new BpfException(Errno.EEXIST, "key exists");
@@ -265,14 +266,5 @@ final class FakeBpf implements Bpf {
             }
             return out;
         };
-    }
-
-    /** Unused by the fake, kept to show that {@code Duration} is what the pipe takes. */
-    static final Duration NO_WAIT = Duration.ZERO;
-
-    static Map<String, Object> linked(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
-        return m;
     }
 }

@@ -95,15 +95,20 @@ class MapCommandTest {
     }
 
     @Test
-    void perCpuValuesAreShownPerCpu() throws Exception {
+    void perCpuValuesAreShownPerCpuAndOneValueGoesToEveryCpu() throws Exception {
         int pc = bpf.mapCreate(MapAttr.of(MapType.PERCPU_ARRAY, 4, 4, 1)).id();
-        shell.run("bpf:map update " + pc + " 00 00 00 00 value 01 00 00 00 02 00 00 00");
+        // the whole layout: round_up(4, 8) = 8 bytes per CPU, two CPUs
+        shell.run("bpf:map update " + pc + " 00 00 00 00 value 01 00 00 00 ff ff ff ff 02 00 00 00 ff ff ff ff");
         assertEquals("key: 00 00 00 00\nvalue (CPU 00): 01 00 00 00\nvalue (CPU 01): 02 00 00 00\n",
                 shell.run("bpf:map lookup " + pc + " 00 00 00 00"));
         JsonNode e = Fixtures.json(shell.run("bpf:map lookup " + pc + " 00 00 00 00 -j"));
         assertEquals(0, e.get("value").size());
         assertEquals(1, e.get("values").get(1).get("cpu").asInt());
-        assertEquals("0x02", e.get("values").get(1).get("value").get(0).asText());
+        assertEquals(strings(Fixtures.json("[\"0x02\",\"0x00\",\"0x00\",\"0x00\"]")), strings(e.get("values").get(1).get("value")));
+        // value_size bytes: every CPU gets them, as bpftool does
+        shell.run("bpf:map update " + pc + " 00 00 00 00 value 07 00 00 00");
+        assertArrayEquals(HexFormat.of().parseHex("07000000000000000700000000000000"), bpf.mapLookup(pc, new byte[4]).orElseThrow());
+        assertTrue(shell.run("bpf:map dump " + pc).startsWith("key: 00 00 00 00\nvalue (CPU 00): 07 00 00 00\nvalue (CPU 01): 07 00 00 00\n"));
     }
 
     @Test

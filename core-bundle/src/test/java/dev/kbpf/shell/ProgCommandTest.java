@@ -220,6 +220,6 @@ class ProgCommandTest {
         JsonNode u = Fixtures.json(shell.run("bpf:prog unload " + jitProg + " -j"));
         assertEquals("unloaded", u.get("action").asText());
         assertTrue(shell.run("bpf:prog list").startsWith("no programs loaded"));
-        assertEquals("[]", shell.run("bpf:prog list --json"));
+        assertEquals("[]\n", shell.run("bpf:prog list --json"));
     }
 }

@@ -35,13 +35,13 @@ final class Shell implements AutoCloseable {
         }
     }
 
-    /** What the command printed, then its result as the shell formats it. Throws what the command threw. */
+    /** What the command printed, then its result as gosh prints it (with println). Throws what the command threw. */
     String run(String line) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, out)) {
             Object result = session.execute(line);
-            if (result != null) out.print(session.format(result, Converter.INSPECT));
+            if (result != null) out.println(session.format(result, Converter.INSPECT));
         }
         return bytes.toString(StandardCharsets.UTF_8);
     }

@@ -96,6 +96,9 @@ class TracepointAndLinkCommandTest {
         assertEquals(List.of("jvm:gc_pause", "osgi:bundle_event"), new IdsCommand(bpf).ids("tracepoint"));
         assertEquals(List.of(), new IdsCommand(bpf).ids("map"));
         assertTrue(shell.run("bpf:ids tracepoint").contains("osgi:bundle_event"));
-        assertTrue(shell.fail("bpf:ids bundles").contains("prog, map, link or tracepoint"));
+        assertTrue(shell.fail("bpf:ids bundles").contains("prog, map, link, tracepoint, kfunc or sysctl"));
+        assertEquals(List.of(), new IdsCommand(bpf).ids("kfunc"), "no registry, no names");
+        Fixtures.FakeKfuncs reg = new Fixtures.FakeKfuncs().add(7, "bpf_panic", java.util.Set.of(), java.util.Set.of(ProgType.TRACEPOINT));
+        assertEquals(List.of("bpf_panic"), new IdsCommand(bpf, reg, null).ids("kfunc"));
     }
 }

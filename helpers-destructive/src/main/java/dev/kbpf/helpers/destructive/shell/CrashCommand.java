@@ -63,6 +63,12 @@ public class CrashCommand {
             @Descriptor("log: each line's level first, as <0> (crash's log -m)")
             @Parameter(names = {"-m", "--levels"}, presentValue = "true", absentValue = "false") boolean levels,
             @Descriptor("list | show ID | log ID | bt ID") String... args) {
+        // gosh and the batch runner print a result with println: no line break of our own at the end
+        String text = text(json, levels, args);
+        return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    String text(boolean json, boolean levels, String... args) {
         List<String> words = args == null ? List.of() : List.of(args);
         String sub = words.isEmpty() ? "list" : words.get(0).toLowerCase(Locale.ROOT);
         if (sub.equals("list")) {

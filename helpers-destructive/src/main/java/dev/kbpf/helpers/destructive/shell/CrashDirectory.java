@@ -5,8 +5,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * Where crash dumps live: the component property {@value #PROPERTY}, else the framework property
- * of the same name, else {@code ${kbpf.home}/crash}, else {@code crash} under the working
- * directory. The dump writer and the {@code crash} commands must agree, so both ask this.
+ * of the same name, else {@code ${kbpf.home}/crash}, else {@code var/crash} under the working
+ * directory (the default home that {@code bin/kbpf} lays out). The same rule as the dump writer's
+ * ({@code osgi.CrashDumpWriterComponent}): the {@code crash} commands read where dumps are written.
  */
 public final class CrashDirectory {
     private CrashDirectory() {}
@@ -23,7 +24,6 @@ public final class CrashDirectory {
         String dir = framework.apply(PROPERTY);
         if (dir != null && !dir.isBlank()) return Path.of(dir);
         String home = framework.apply("kbpf.home");
-        if (home != null && !home.isBlank()) return Path.of(home, "crash");
-        return Path.of("crash");
+        return Path.of(home != null && !home.isBlank() ? home : "var", "crash");
     }
 }

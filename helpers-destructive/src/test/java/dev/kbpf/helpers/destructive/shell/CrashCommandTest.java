@@ -70,40 +70,40 @@ class CrashCommandTest {
 
     @Test
     void listsDumpsOldestFirst() throws Exception {
-        String out = cmd.crash(false, false);
+        String out = cmd.text(false, false);
         List<String> lines = out.lines().toList();
         assertEquals(3, lines.size(), out);
         assertTrue(lines.get(1).startsWith(first) && lines.get(1).contains("PANIC") && lines.get(1).endsWith("condition X seen"), out);
         assertTrue(lines.get(2).startsWith(second) && lines.get(2).contains("CRASH_DUMP"), out);
-        JsonNode j = JSON.readTree(cmd.crash(true, false, "list"));
+        JsonNode j = JSON.readTree(cmd.text(true, false, "list"));
         assertEquals(2, j.size());
         assertEquals(first, j.get(0).get("id").asText());
         assertEquals("2026-11-25T12:00:01Z", j.get(0).get("time").asText());
         assertEquals(BOOT.toString(), j.get(0).get("boot_id").asText());
         assertTrue(j.get(0).get("readable").asBoolean());
-        assertEquals("no crash dumps under " + dir.resolve("none") + "\n", new CrashCommand(dir.resolve("none")).crash(false, false, "list"));
+        assertEquals("no crash dumps under " + dir.resolve("none") + "\n", new CrashCommand(dir.resolve("none")).text(false, false, "list"));
     }
 
     @Test
     void showLogAndBtReadOneDump() throws Exception {
-        String sys = cmd.crash(false, false, "show", first);
+        String sys = cmd.text(false, false, "show", first);
         assertTrue(sys.contains("DUMPFILE: " + first), sys);
         assertTrue(sys.contains("PANIC: \"Kernel panic - not syncing: condition X seen\""), sys);
-        assertTrue(cmd.crash(false, false, "show", "latest").contains("MESSAGE: \"look here\""));
-        assertEquals("[    0.000000] kbpf booted\n[   61.000000] Kernel panic - not syncing: condition X seen\n", cmd.crash(false, false, "log", first));
-        assertTrue(cmd.crash(false, true, "log", first).startsWith("<5>[    0.000000] kbpf booted\n<0>"));
-        String bt = cmd.crash(false, false, "bt", first);
+        assertTrue(cmd.text(false, false, "show", "latest").contains("MESSAGE: \"look here\""));
+        assertEquals("[    0.000000] kbpf booted\n[   61.000000] Kernel panic - not syncing: condition X seen\n", cmd.text(false, false, "log", first));
+        assertTrue(cmd.text(false, true, "log", first).startsWith("<5>[    0.000000] kbpf booted\n<0>"));
+        String bt = cmd.text(false, false, "bt", first);
         assertTrue(bt.startsWith("PROG: 7      NAME: \"detect\"  TAG: 0123456789abcdef"), bt);
         assertTrue(bt.contains("=>   1: (85) call bpf_panic#3"), bt);
         assertTrue(bt.contains("TID: 42"), bt);
 
-        JsonNode doc = JSON.readTree(cmd.crash(true, false, "show", first));
+        JsonNode doc = JSON.readTree(cmd.text(true, false, "show", first));
         assertEquals("PANIC", doc.get("reason").asText());
         assertEquals("condition X seen", doc.get("message").asText());
-        JsonNode log = JSON.readTree(cmd.crash(true, false, "log", first));
+        JsonNode log = JSON.readTree(cmd.text(true, false, "log", first));
         assertEquals(2, log.size());
         assertEquals("kbpf booted", log.get(0).get("text").asText());
-        JsonNode bts = JSON.readTree(cmd.crash(true, false, "bt", first));
+        JsonNode bts = JSON.readTree(cmd.text(true, false, "bt", first));
         assertEquals(first, bts.get("id").asText());
         assertEquals(7, bts.get("caller").get("prog_id").asInt());
         assertEquals("kbpf-tracepoint", bts.get("threads").get(0).get("name").asText());
@@ -111,13 +111,13 @@ class CrashCommandTest {
 
     @Test
     void badIdsAndUsageSayWhatIsWrong() throws Exception {
-        assertTrue(assertThrows(CrashDumpException.class, () -> cmd.crash(false, false, "show", "crash-nope")).getMessage().contains("no crash dump 'crash-nope'"));
-        assertTrue(assertThrows(CrashDumpException.class, () -> cmd.crash(false, false, "show")).getMessage().contains("missing dump ID"));
-        assertTrue(assertThrows(CrashDumpException.class, () -> cmd.crash(false, false, "explode")).getMessage().contains("usage: crash list"));
-        assertTrue(assertThrows(CrashDumpException.class, () -> new CrashCommand(dir.resolve("none")).crash(false, false, "bt", "latest"))
+        assertTrue(assertThrows(CrashDumpException.class, () -> cmd.text(false, false, "show", "crash-nope")).getMessage().contains("no crash dump 'crash-nope'"));
+        assertTrue(assertThrows(CrashDumpException.class, () -> cmd.text(false, false, "show")).getMessage().contains("missing dump ID"));
+        assertTrue(assertThrows(CrashDumpException.class, () -> cmd.text(false, false, "explode")).getMessage().contains("usage: crash list"));
+        assertTrue(assertThrows(CrashDumpException.class, () -> new CrashCommand(dir.resolve("none")).text(false, false, "bt", "latest"))
                 .getMessage().startsWith("no crash dumps under"));
         Files.writeString(dir.resolve("crash-20261125T130000.000000Z-3f2a9c1e-0009.json"), "{not json");
-        assertTrue(cmd.crash(false, false, "list").contains("UNREADABLE"));
+        assertTrue(cmd.text(false, false, "list").contains("UNREADABLE"));
     }
 
     @Test
@@ -130,11 +130,14 @@ class CrashCommandTest {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
             try (CommandSession s = processor.createSession(new ByteArrayInputStream(new byte[0]), out, out)) {
-                out.print(s.format(s.execute("bpf:crash log latest -m"), Converter.INSPECT));
-                out.print(s.format(s.execute("bpf:crash --json list"), Converter.INSPECT));
+                out.println(s.format(s.execute("bpf:crash log latest -m"), Converter.INSPECT));
+                out.println(s.format(s.execute("bpf:crash --json list"), Converter.INSPECT));
             }
             String text = bytes.toString(StandardCharsets.UTF_8);
             assertTrue(text.startsWith("<5>[    0.000000] kbpf booted\n<0>[   61.000000] Kernel panic - not syncing: look here\n["), text);
+            // two log lines and one line of JSON, each ended by the println of the shell, none doubled
+            assertEquals(3, text.lines().count(), text);
+            assertTrue(text.endsWith("]\n"), text);
         } finally {
             processor.stop();
             io.stop();
@@ -146,6 +149,6 @@ class CrashCommandTest {
         assertEquals(Path.of("/x/crash"), CrashDirectory.resolve(null, p -> p.equals("kbpf.home") ? "/x" : null));
         assertEquals(Path.of("/y"), CrashDirectory.resolve(null, p -> p.equals(CrashDirectory.PROPERTY) ? "/y" : "/x"));
         assertEquals(Path.of("/z"), CrashDirectory.resolve("/z", p -> "/x"));
-        assertEquals(Path.of("crash"), CrashDirectory.resolve("", p -> null));
+        assertEquals(Path.of("var", "crash"), CrashDirectory.resolve("", p -> null));
     }
 }
