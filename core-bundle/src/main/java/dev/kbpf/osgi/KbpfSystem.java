@@ -97,6 +97,7 @@ public class KbpfSystem {
         registrations.add(context.registerService(FrameworkMachine.class, machine, null));
         registrations.add(context.registerService(BpfRuntime.class, runtime, null));
         registrations.add(context.registerService(Bpf.class, runtime, null));
+        registrations.add(context.registerService(dev.kbpf.spi.HelperTable.class, runtime, null));
         if (recording != null) registrations.add(context.registerService(RecordingFrameworkControl.class, recording, null));
     }
 

@@ -67,7 +67,7 @@ import java.util.function.Predicate;
  * maps and the tracepoints, with helpers and kfuncs supplied at run time. The OSGi layer feeds it
  * helper providers and the kfunc registry as they come and go.
  */
-public final class BpfRuntime implements Bpf, KfuncRegistryListener {
+public final class BpfRuntime implements Bpf, KfuncRegistryListener, dev.kbpf.spi.HelperTable {
 
     private final Machine machine;
     private final SysctlRegistry sysctls;
@@ -130,6 +130,15 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener {
     private void dmesg(LogLevel level, String message) { machine.printk(level, message); }
 
     // ---------------------------------------------------------------- helper and kfunc providers
+
+    /** The helpers programs can call now, by id. */
+    @Override
+    public List<dev.kbpf.spi.HelperDescriptor> helpers() {
+        return helpers.all().stream().map(HelperTable.Entry::descriptor).toList();
+    }
+
+    @Override
+    public int nrCpus() { return dev.kbpf.maps.Cpus.count(); }
 
     /** A helper provider arrived: its helpers can be called by programs loaded from now on. */
     public void addHelperProvider(Object key, String providerName, Collection<BpfHelper> provided) {
@@ -234,7 +243,7 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener {
             throw new BpfException(Errno.EINVAL, "cannot prepare the program: " + e.getMessage(), ok.log());
         }
         boolean jited = executor instanceof JitExecutor;
-        LoadedProgram p = new LoadedProgram(id, name, attr.type(), ProgramTag.of(insns), insns, xlated, executor, jited,
+        LoadedProgram p = new LoadedProgram(id, name, attr.type(), ProgramTag.of(insns), byMapId(insns, attr.fdArray()), xlated, executor, jited,
                 destructive, Instant.now(), List.copyOf(mapIds), helperIds, helperNames, kfuncNames, facts.maxCtxOffset(),
                 verificationNanos, ok.stats().processedInsns(), ok.log());
         programs.put(id, p);
@@ -297,6 +306,21 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener {
             }
             out.set(pc, new Insn(Opcodes.LD_IMM64, in.dst(), 0, 0, (int) value));
             out.set(pc + 1, new Insn(0, 0, 0, 0, (int) (value >>> 32)));
+            pc++;
+        }
+        return out;
+    }
+
+    /** The instructions as bpftool shows them: map references by map id rather than by the loader's index. */
+    private static List<Insn> byMapId(List<Insn> insns, List<Integer> fdArray) {
+        List<Insn> out = new ArrayList<>(insns);
+        for (int pc = 0; pc < out.size(); pc++) {
+            Insn in = out.get(pc);
+            if (in.opcode() != Opcodes.LD_IMM64) continue;
+            if (in.src() == Opcodes.PSEUDO_MAP_IDX || in.src() == Opcodes.PSEUDO_MAP_IDX_VALUE) {
+                int src = in.src() == Opcodes.PSEUDO_MAP_IDX ? Opcodes.PSEUDO_MAP_FD : Opcodes.PSEUDO_MAP_VALUE;
+                out.set(pc, new Insn(in.opcode(), in.dst(), src, in.off(), fdArray.get(in.imm())));
+            }
             pc++;
         }
         return out;
