@@ -136,9 +136,9 @@ public final class Interpreter implements Executor {
                     case Op.ARSH64_K -> r[dst] = arsh64(r[dst], w >> 32);
                     case Op.ARSH64_X -> r[dst] = arsh64(r[dst], r[src]);
                     case Op.NEG64 -> r[dst] = neg64(r[dst]);
-                    case Op.MOVSX64_8 -> r[dst] = movsx64(r[src], 8);
-                    case Op.MOVSX64_16 -> r[dst] = movsx64(r[src], 16);
-                    case Op.MOVSX64_32 -> r[dst] = movsx64(r[src], 32);
+                    case Op.MOVSX64_8 -> r[dst] = sext8(r[src]);
+                    case Op.MOVSX64_16 -> r[dst] = sext16(r[src]);
+                    case Op.MOVSX64_32 -> r[dst] = sext32(r[src]);
                     // ---- ALU (32-bit)
                     case Op.ADD32_K -> r[dst] = add32(r[dst], w >> 32);
                     case Op.ADD32_X -> r[dst] = add32(r[dst], r[src]);
@@ -169,8 +169,8 @@ public final class Interpreter implements Executor {
                     case Op.ARSH32_K -> r[dst] = arsh32(r[dst], w >> 32);
                     case Op.ARSH32_X -> r[dst] = arsh32(r[dst], r[src]);
                     case Op.NEG32 -> r[dst] = neg32(r[dst]);
-                    case Op.MOVSX32_8 -> r[dst] = movsx32(r[src], 8);
-                    case Op.MOVSX32_16 -> r[dst] = movsx32(r[src], 16);
+                    case Op.MOVSX32_8 -> r[dst] = mov32(sext8(r[src]));
+                    case Op.MOVSX32_16 -> r[dst] = mov32(sext16(r[src]));
                     // ---- byte order
                     case Op.LE16 -> r[dst] = le16(r[dst]);
                     case Op.LE32 -> r[dst] = le32(r[dst]);
