@@ -31,7 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * (no tombstones, so probes stay short forever); a shift can move an entry behind a running probe,
  * so shifts run inside a table-wide seqlock, {@code shiftSeq}, and a probe that <em>misses</em>
  * while a shift ran is retried. Hits never need that check: the element's version proves them.
- * A lookup reads a few array slots, allocates nothing and takes no lock.
+ * A lookup reads a few array slots, allocates nothing and takes no lock. For 4-byte keys (the common
+ * case) the hash is a bijection of the key, so a probe compares table entries only.
  *
  * <h2>Writes: one lock per map</h2>
  * Updates and deletes serialise on one lock (Linux uses a lock per bucket). Updating an existing
@@ -48,10 +49,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * handed out again only after at least that many other insertions or replacements.
  *
  * <h2>Iteration</h2>
- * {@code getNextKey} walks elements in element order, which does not change while elements live:
- * a pass during concurrent deletes ends and never returns a key twice (replacing updates and inserts
- * may show a key again, as they can in Linux). A missing key restarts from the first key, as
- * Linux's htab does.
+ * {@code getNextKey} walks elements in element order, which does not change while elements live.
+ * A key that is not in the map (for instance deleted since the previous call) restarts the walk from
+ * the first key, as Linux's htab does. Between restarts, concurrent deletes never make a walk return a
+ * key twice or miss a key that stays in the map, and every walk ends after at most
+ * {@link #preallocatedElements()} steps; replacing updates and inserts may show a key again, as they
+ * can in Linux.
  *
  * <h2>LRU</h2>
  * {@code LRU_HASH} never answers {@code E2BIG}: an insertion into a full map evicts the least
@@ -145,6 +148,12 @@ public final class HashTabMap extends BpfMap {
     @Override
     public byte[] valueStorage(int cpu) { return perCpu ? values[cpu] : values[0]; }
 
+    /**
+     * How many elements are preallocated: {@code max_entries + nr_cpus + min(max_entries, 1024)};
+     * the ones beyond {@code max_entries} delay the reuse of freed value slots.
+     */
+    public int preallocatedElements() { return capacity; }
+
     /** The number of elements in the map. */
     public int elementCount() { return count; }
 
@@ -152,7 +161,7 @@ public final class HashTabMap extends BpfMap {
 
     @Override
     public int lookupForProgram(byte[] keyArr, int keyOff) {
-        int e = find(keyArr, keyOff);
+        int e = keySize == 4 ? find4(Bytes.getInt(keyArr, keyOff)) : find(keyArr, keyOff);
         if (e < 0) return -1;
         if (lru && ref[e] == 0) ref[e] = 1;
         return e * slot;
@@ -181,6 +190,8 @@ public final class HashTabMap extends BpfMap {
             int e = find(key, 0);
             if (e < 0) return null;
             int v = (int) VERSION.getAcquire(versions, e);
+            // the element may have been reused since find: copy only while it provably holds the key
+            if ((v & 1) != 0 || !keyEquals(key, 0, e)) continue;
             int off = e * slot;
             if (perCpu) {
                 for (int c = 0; c < values.length; c++) Bytes.copyOutOfSlot(values[c], off, out, c * slot, valueSize);
@@ -240,13 +251,29 @@ public final class HashTabMap extends BpfMap {
     // ================================================================ the table
 
     private int hashOf(byte[] k, int off) {
-        long h;
         switch (keySize) {
-            case 4: h = Bytes.mix(seed ^ (Bytes.getInt(k, off) & 0xffffffffL)); break;
-            case 8: h = Bytes.mix(seed ^ Bytes.getLong(k, off)); break;
+            case 4: return hash32(Bytes.getInt(k, off));
+            case 8: {
+                long h = Bytes.mix(seed ^ Bytes.getLong(k, off));
+                return (int) (h ^ (h >>> 32));
+            }
             default: return Bytes.hash(k, off, keySize, seed);
         }
-        return (int) (h ^ (h >>> 32));
+    }
+
+    /**
+     * The hash of a 4-byte key: MurmurHash3's fmix32 of the key xor the seed. Every step is
+     * invertible, so two different keys never share a hash: for 4-byte keys the hash in a table
+     * entry <em>is</em> the key, and lookups need neither the key bytes nor the element's version.
+     */
+    private int hash32(int key) {
+        int h = key ^ (int) seed;
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
     }
 
     private boolean keyEquals(byte[] k, int off, int e) {
@@ -260,30 +287,61 @@ public final class HashTabMap extends BpfMap {
 
     private static long entry(int hash, int e) { return ((long) hash << 32) | (e + 1); }
 
-    /** Lock-free: the element holding the key, or -1. */
+    /**
+     * Lock-free lookup of a 4-byte key: the first entry with the key's hash is the key's entry
+     * (see {@link #hash32}). Reading it is the linearisation point, exactly as for a hit of
+     * {@link #find}: the element held the key when the entry was read.
+     */
+    private int find4(int key) {
+        final int h = hash32(key);
+        final long[] t = table;
+        final int m = mask;
+        for (;;) {
+            final int seq = (int) SHIFT_SEQ.getAcquire(this);
+            for (int i = h & m; ; i = (i + 1) & m) {
+                long ent = (long) TABLE.getAcquire(t, i);
+                if (ent == 0) break;
+                if ((int) (ent >>> 32) == h) return (int) ent - 1;
+            }
+            VarHandle.acquireFence();
+            if ((seq & 1) == 0 && (int) SHIFT_SEQ.getOpaque(this) == seq) return -1;
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * Lock-free: the element holding the key, or -1. A candidate element is trusted only when its
+     * key matched inside a stable, even version. When a candidate fails that test, the slot is read
+     * again: an update may have replaced the entry in place (same slot, new element) and the old
+     * element been reused since, and skipping the slot would then miss a key that never left.
+     */
     private int find(byte[] k, int off) {
         final int h = hashOf(k, off);
         final long[] t = table;
         final int m = mask;
         for (;;) {
             final int seq = (int) SHIFT_SEQ.getAcquire(this);
-            boolean retry = false;
             for (int i = h & m; ; i = (i + 1) & m) {
                 long ent = (long) TABLE.getAcquire(t, i);
+                while (ent != 0 && (int) (ent >>> 32) == h) {
+                    int e = (int) ent - 1;
+                    int v = (int) VERSION.getAcquire(versions, e);
+                    boolean stable = false;
+                    if ((v & 1) == 0) {
+                        boolean equal = keyEquals(k, off, e);
+                        VarHandle.acquireFence();
+                        stable = (int) VERSION.getOpaque(versions, e) == v;
+                        if (stable && equal) return e;
+                    }
+                    long again = (long) TABLE.getAcquire(t, i);
+                    if (again == ent && stable) break; // another key with the same hash
+                    ent = again;                       // look at this slot again
+                    Thread.onSpinWait();
+                }
                 if (ent == 0) break;
-                if ((int) (ent >>> 32) != h) continue;
-                int e = (int) ent - 1;
-                int v = (int) VERSION.getAcquire(versions, e);
-                if ((v & 1) != 0 || !keyEquals(k, off, e)) continue;
-                VarHandle.acquireFence();
-                if ((int) VERSION.getOpaque(versions, e) == v) return e;
-                retry = true; // the element was reused under us: start again
-                break;
             }
-            if (!retry) {
-                VarHandle.acquireFence();
-                if ((seq & 1) == 0 && (int) SHIFT_SEQ.getOpaque(this) == seq) return -1;
-            }
+            VarHandle.acquireFence();
+            if ((seq & 1) == 0 && (int) SHIFT_SEQ.getOpaque(this) == seq) return -1;
             Thread.onSpinWait();
         }
     }

@@ -107,10 +107,17 @@ public final class RingbufMap extends BpfMap {
         }
     }
 
-    /** {@code bpf_ringbuf_submit}: commits the record at {@code dataOff}, as reserve returned it. */
+    /**
+     * {@code bpf_ringbuf_submit}: commits the record at {@code dataOff}, as reserve returned it.
+     * The verifier guarantees that a program submits or discards each reserved record exactly once;
+     * anything else is a bug in the caller:
+     *
+     * @throws IllegalArgumentException when {@code dataOff} cannot be a record of this ring
+     * @throws IllegalStateException when the record was already submitted or discarded
+     */
     public void submit(int dataOff, long flags) { commit(dataOff, flags, false); }
 
-    /** {@code bpf_ringbuf_discard}: drops the record at {@code dataOff}; the consumer skips it. */
+    /** {@code bpf_ringbuf_discard}: drops the record at {@code dataOff}; the consumer skips it. Throws as {@link #submit}. */
     public void discard(int dataOff, long flags) { commit(dataOff, flags, true); }
 
     private void commit(int dataOff, long flags, boolean discard) {

@@ -16,6 +16,17 @@
  * slots are {@code round_up(value_size, 8)} bytes and start at offsets that are multiples of 8, so
  * atomic instructions can work on them with {@code MethodHandles.byteArrayViewVarHandle}. The
  * memory model registers each storage array as a region; a program-face lookup answers the offset
- * of the value inside it, or -1. This package does not know about regions.
+ * of the value inside it, or -1. This package does not know about regions. A ring buffer's storage
+ * is its data area followed by an overflow area of the same size (see
+ * {@link dev.kbpf.maps.RingbufMap}), where records that wrap around the end stay contiguous;
+ * program and perf event arrays have no storage.
+ *
+ * <p><b>CPUs.</b> {@link dev.kbpf.maps.Cpus} says what a CPU is in a JVM: a stable number per
+ * thread out of {@code nr_cpus = availableProcessors()}; per-CPU maps, perf event arrays and
+ * {@code bpf_get_smp_processor_id} all use it.
+ *
+ * <p><b>Consumers.</b> {@link dev.kbpf.maps.RingBuffer} and {@link dev.kbpf.maps.PerfBuffer} are
+ * the Java side of ring buffers and perf event arrays, shaped like libbpf's {@code ring_buffer__*}
+ * and {@code perf_buffer__*} functions.
  */
 package dev.kbpf.maps;

@@ -53,6 +53,7 @@ final class Checker {
     final InsnPrinter printer;
 
     ProgramStructure ps;
+    Precision prec;
     // per-instruction facts
     MapInfo[] lddwMaps;
     ResolvedKfunc[] kfuncs;
@@ -65,12 +66,16 @@ final class Checker {
 
     // exploration
     List<VState>[] explored;
+    int[] loopVisits;
     final ArrayDeque<VState> pending = new ArrayDeque<>();
     VState cur;
     int idGen;
     int processed, totalStates, liveStates, peakStates, maxStatesPerInsn, longestWalk;
     int jmpsProcessed, prevJmpsProcessed, prevInsnProcessed;
     String lastSourceLine;
+    /** Registers and stack slots the current instruction wrote, for the level-2 log. */
+    int scratchedRegs;
+    long scratchedSlots;
 
     Checker(VerifierInput in, VerifierLog log) {
         this.in = in;
@@ -99,6 +104,7 @@ final class Checker {
     VerifierResult.Accepted run(long startNanos) {
         checkPrivileges();
         ps = ProgramStructure.analyze(insns, bpfCapable);
+        prec = Precision.compute(ps);
         int n = insns.length;
         lddwMaps = new MapInfo[n];
         kfuncs = new ResolvedKfunc[n];
@@ -113,6 +119,7 @@ final class Checker {
         for (int i = 0; i < n; i++) {
             if (ProgramStructure.isPseudoFunc(insns[i])) ps.prunePoint[i + insns[i].imm() + 1] = true;
         }
+        loopVisits = new int[n];
         @SuppressWarnings("unchecked")
         List<VState>[] ex = new List[n];
         explored = ex;
@@ -229,15 +236,12 @@ final class Checker {
                     continue;
                 }
             }
+            String insnText = null;
             if (log.level1()) {
                 if (printState) {
-                    String st = StateFormatter.state(cur);
-                    if (cur.prevInsnIdx >= 0 && !log.level2()) log.line("from " + cur.prevInsnIdx + " to " + idx + ": " + st);
-                    else if (cur.prevInsnIdx >= 0) log.line("from " + cur.prevInsnIdx + " to " + idx + ": " + st);
-                    else log.line(idx + ": " + st);
+                    if (cur.prevInsnIdx >= 0) log.line("from " + cur.prevInsnIdx + " to " + idx + ": " + StateFormatter.state(cur));
+                    else if (log.level2()) log.line(idx + ": " + StateFormatter.state(cur));
                     printState = false;
-                } else if (log.level2()) {
-                    log.line(idx + ": " + StateFormatter.state(cur));
                 }
                 String src = in.sourceLines().get(idx);
                 if (src != null && !src.equals(lastSourceLine)) {
@@ -245,9 +249,29 @@ final class Checker {
                     lastSourceLine = src;
                 }
                 Insn next = insns[idx].isWide() && idx + 1 < insns.length ? insns[idx + 1] : null;
-                log.line(idx + ": " + printer.print(insns[idx], next));
+                insnText = idx + ": " + printer.print(insns[idx], next);
             }
-            boolean pathEnded = step(idx);
+            scratchedRegs = 0;
+            scratchedSlots = 0;
+            int frameBefore = cur.curframe;
+            boolean pathEnded;
+            try {
+                pathEnded = step(idx);
+            } catch (Reject r) {
+                if (insnText != null) log.line(insnText);
+                throw r;
+            }
+            if (insnText != null) {
+                if (log.level2() && !pathEnded && cur.curframe == frameBefore && (scratchedRegs | scratchedSlots) != 0) {
+                    StringBuilder sb = new StringBuilder(insnText);
+                    // Linux aligns the state at column 38 (vlog_alignment)
+                    while (sb.length() < 38) sb.append(' ');
+                    sb.append("; ").append(StateFormatter.scratched(cur.cur(), cur.curframe, scratchedRegs, scratchedSlots));
+                    log.line(sb.toString());
+                } else {
+                    log.line(insnText);
+                }
+            }
             if (pathEnded) {
                 if (!popPath()) return;
                 printState = true;
@@ -297,25 +321,27 @@ final class Checker {
     private boolean isStateVisited(int idx) {
         List<VState> list = explored[idx];
         if (list == null) explored[idx] = list = new ArrayList<>(2);
+        boolean callbackEntry = isCallbackEntry(idx);
+        if (callbackEntry) widenCallbackReentry(list);
         boolean addNew = true;
         int hash = StateEquivalence.hash(cur, ps, idx);
-        boolean callbackEntry = isCallbackEntry(idx);
+        int inProgress = 0;
         for (int i = 0; i < list.size(); i++) {
             VState old = list.get(i);
             if (old.branches > 0) {
                 // still being explored: an ancestor of this path
-                if (callbackEntry && StateEquivalence.equal(old, cur, ps, idx, false)) {
+                inProgress++;
+                if (callbackEntry && StateEquivalence.equal(old, cur, ps, prec, idx, false)) {
                     // the callback's effect reached a fixed point: this iteration is covered by the one in progress
                     old.hitCnt++;
                     return true;
                 }
-                if (old.hash == hash && StateEquivalence.equal(old, cur, ps, idx, true)) {
+                if (old.hash == hash && StateEquivalence.equal(old, cur, ps, prec, idx, true)) {
                     throw Reject.inval("infinite loop detected at insn %d", idx);
                 }
-                if (jmpsProcessed - prevJmpsProcessed < 20 && processed - prevInsnProcessed < 100) addNew = false;
                 continue;
             }
-            if (StateEquivalence.equal(old, cur, ps, idx, false)) {
+            if (StateEquivalence.equal(old, cur, ps, prec, idx, false)) {
                 old.hitCnt++;
                 return true;
             }
@@ -326,7 +352,16 @@ final class Checker {
                 liveStates--;
             }
         }
+        if (inProgress > 0) {
+            // inside a loop: iterations differ, so store states sparsely (Linux: every 20 jumps and 100
+            // insns), and ever more sparsely as the loop goes on, which bounds the comparisons per visit
+            // while a loop that repeats a state is still caught
+            loopVisits[idx]++;
+            long gap = 1L << Math.min(30, inProgress / 8);
+            if ((jmpsProcessed - prevJmpsProcessed < 20 && processed - prevInsnProcessed < 100) || loopVisits[idx] < gap) addNew = false;
+        }
         if (!addNew) return false;
+        loopVisits[idx] = 0;
         prevJmpsProcessed = jmpsProcessed;
         prevInsnProcessed = processed;
         VState stored = new VState(cur);
@@ -342,6 +377,35 @@ final class Checker {
         if (liveStates > peakStates) peakStates = liveStates;
         if (list.size() > maxStatesPerInsn) maxStatesPerInsn = list.size();
         return false;
+    }
+
+    /**
+     * Widening for callback iterations: a scalar in the callers' frames that changed since the
+     * previous entry of the same callback becomes unknown, so that the iterations reach a fixed
+     * point (Linux gets there by ignoring imprecise scalars). Sound: the state only grows.
+     */
+    private void widenCallbackReentry(List<VState> list) {
+        VState prev = null;
+        for (VState old : list) {
+            if (old.branches > 0 && old.curframe == cur.curframe && old.cur().callsite == cur.cur().callsite) prev = old;
+        }
+        if (prev == null) return;
+        for (int f = 0; f < cur.curframe; f++) {
+            FuncFrame fo = prev.frames[f], fc = cur.frames[f];
+            for (int r = 0; r < 11; r++) widen(fo.regs[r], fc.regs[r]);
+            for (int s = 0; s < fc.spilled.length; s++) {
+                if (fc.spilled[s] != null && fo.spilled[s] != null && fc.stack[s * 8] == FuncFrame.SPILL && fo.stack[s * 8] == FuncFrame.SPILL) {
+                    widen(fo.spilled[s], fc.spilled[s]);
+                }
+            }
+        }
+    }
+
+    private static void widen(RegState old, RegState c) {
+        if (old.isScalar() && c.isScalar() && !c.var.within(old.var)) {
+            c.var = Scalar.unknown();
+            c.id = 0;
+        }
     }
 
     private boolean isCallbackEntry(int idx) {
@@ -408,6 +472,7 @@ final class Checker {
         if (r > 10) throw Reject.inval("R%d is invalid", r);
         if (r == 10) throw Reject.acces("frame pointer is read only");
         cur.cur().written |= 1 << r;
+        scratchedRegs |= 1 << r;
         return cur.reg(r);
     }
 
@@ -586,9 +651,6 @@ final class Checker {
         }
         if (s.smin() >= MAX_VAR_OFF || s.smin() <= -MAX_VAR_OFF) {
             throw Reject.acces("value %d makes %s pointer be out of bounds", s.smin(), typeName(ptr));
-        }
-        if (s.smax() >= MAX_VAR_OFF || s.smax() <= -MAX_VAR_OFF) {
-            throw Reject.acces("value %d makes %s pointer be out of bounds", s.smax(), typeName(ptr));
         }
     }
 
@@ -829,6 +891,8 @@ final class Checker {
 
     private void stackWrite(FuncFrame f, int off, int size, RegState value, boolean isSt) {
         int spi = FuncFrame.slotOf(off);
+        f.touch(-off);
+        if (f == cur.cur()) scratchedSlots |= 1L << spi;
         if (size == 8 && !(isSt && value.isConstZero())) {
             // spill: the slot keeps the register's exact state
             for (int i = 0; i < 8; i++) f.stack[spi * 8 + i] = FuncFrame.SPILL;
@@ -892,6 +956,7 @@ final class Checker {
             throw Reject.acces("invalid variable-offset%s stack R%d var_off=%s size=%d", extra, regno, tnumText(v), size);
         }
         noteDepth(f, (int) -min);
+        if (write) f.touch((int) -min);
         for (long o = min; o < max; o++) {
             int b = (int) (-o - 1);
             byte t = f.stack[b];
@@ -1433,6 +1498,7 @@ final class Checker {
                         }
                     }
                 } else {
+                    f.touch((int) -lo);
                     // the helper writes these bytes: whatever was spilled there is gone
                     for (long o = lo; o < hi + size; o++) {
                         int b = (int) (-o - 1);
@@ -1491,6 +1557,7 @@ final class Checker {
         for (int r = 1; r <= 5; r++) f.regs[r].markNotInit();
         RegState r0 = f.regs[0];
         f.written |= 0x3f;
+        scratchedRegs |= 1;
         switch (ret) {
             case INTEGER -> r0.setUnknown();
             case VOID -> r0.markNotInit();

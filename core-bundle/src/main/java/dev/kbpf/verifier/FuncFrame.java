@@ -21,6 +21,8 @@ final class FuncFrame {
     final int subprogStart;
     /** Subprogram index. */
     final int subprog;
+    /** Bytes below fp that were ever written in this frame: everything deeper is invalid, so copies and comparisons stop here. */
+    int depth;
     /** Registers written since the state was last stored (the log's {@code _w}). */
     int written;
     /** For a callback frame: true (r0 of the callback is checked to be in [0, 1] at its exit). */
@@ -49,11 +51,19 @@ final class FuncFrame {
         this.reentry = o.reentry;
         this.cbCtx = o.cbCtx == null ? null : new RegState(o.cbCtx);
         for (int i = 0; i < regs.length; i++) regs[i] = new RegState(o.regs[i]);
-        System.arraycopy(o.stack, 0, stack, 0, MAX_STACK);
-        for (int i = 0; i < spilled.length; i++) if (o.spilled[i] != null) spilled[i] = new RegState(o.spilled[i]);
+        this.depth = o.depth;
+        System.arraycopy(o.stack, 0, stack, 0, o.depth);
+        int slots = (o.depth + 7) / 8;
+        for (int i = 0; i < slots; i++) if (o.spilled[i] != null) spilled[i] = new RegState(o.spilled[i]);
     }
 
     byte byteAt(int off) { return stack[-off - 1]; }
+
+    /** Notes that the bytes down to {@code fp - bytes} may be written. */
+    void touch(int bytes) {
+        int d = (bytes + 7) & ~7;
+        if (d > depth) depth = Math.min(d, MAX_STACK);
+    }
 
     /** The slot holding byte {@code off} is a whole spilled register. */
     boolean isSpill(int off) { return stack[-off - 1] == SPILL; }

@@ -50,34 +50,40 @@ final class StateEquivalence {
         return live | (1 << 10);
     }
 
+    /** A cheap hash of what the infinite-loop check compares: equal states hash equally. */
     static int hash(VState s, ProgramStructure ps, int idx) {
         int h = s.curframe;
-        for (int i = 0; i <= s.curframe; i++) {
-            FuncFrame f = s.frames[i];
-            int live = liveRegs(s, ps, idx, i);
-            for (int r = 0; r < 11; r++) {
-                if ((live & (1 << r)) == 0) continue;
-                RegState reg = f.regs[r];
-                h = h * 31 + reg.type.ordinal();
-                if (reg.type != RegType.NOT_INIT) h = h * 31 + reg.off * 7 + reg.var.hashCode();
+        FuncFrame f = s.frames[s.curframe];
+        int live = liveRegs(s, ps, idx, s.curframe);
+        for (int r = 0; r < 10; r++) {
+            if ((live & (1 << r)) == 0) continue;
+            RegState reg = f.regs[r];
+            h = h * 31 + reg.type.ordinal();
+            if (reg.type != RegType.NOT_INIT) {
+                h = h * 31 + reg.off;
+                h = h * 31 + Long.hashCode(reg.var.varOff().value());
+                h = h * 31 + Long.hashCode(reg.var.varOff().mask());
+                h = h * 31 + Long.hashCode(reg.var.umax());
             }
-            for (int b = 0; b < FuncFrame.MAX_STACK; b++) h = h * 31 + f.stack[b];
         }
         return h * 31 + s.refIds.length;
     }
 
-    static boolean equal(VState old, VState cur, ProgramStructure ps, int idx, boolean exact) {
+    static boolean equal(VState old, VState cur, ProgramStructure ps, Precision prec, int idx, boolean exact) {
         if (old.curframe != cur.curframe) return false;
         IdMap m = new IdMap();
         for (int i = 0; i <= cur.curframe; i++) {
             FuncFrame fo = old.frames[i], fc = cur.frames[i];
             if (fo.callsite != fc.callsite || fo.subprogStart != fc.subprogStart || fo.callback != fc.callback) return false;
             int live = liveRegs(cur, ps, idx, i);
+            // the callers' frames are compared precisely: only the top frame's precision is known here
+            int preciseRegs = exact || i < cur.curframe ? -1 : prec.regs[idx];
+            long preciseSlots = exact || i < cur.curframe ? -1L : prec.slots[idx];
             for (int r = 0; r < 11; r++) {
-                if ((live & (1 << r)) != 0 && !regsafe(fo.regs[r], fc.regs[r], m, exact)) return false;
+                if ((live & (1 << r)) != 0 && !regsafe(fo.regs[r], fc.regs[r], m, exact, (preciseRegs & (1 << r)) != 0)) return false;
             }
-            if (fo.callback && !regsafe(orEmpty(fo.cbCtx), orEmpty(fc.cbCtx), m, exact)) return false;
-            if (!stacksafe(fo, fc, m, exact)) return false;
+            if (fo.callback && !regsafe(orEmpty(fo.cbCtx), orEmpty(fc.cbCtx), m, exact, true)) return false;
+            if (!stacksafe(fo, fc, m, exact, preciseSlots)) return false;
         }
         if (old.refIds.length != cur.refIds.length) return false;
         for (int i = 0; i < old.refIds.length; i++) if (!m.check(old.refIds[i], cur.refIds[i])) return false;
@@ -86,10 +92,12 @@ final class StateEquivalence {
 
     private static RegState orEmpty(RegState r) { return r == null ? new RegState() : r; }
 
-    private static boolean regsafe(RegState o, RegState c, IdMap m, boolean exact) {
+    private static boolean regsafe(RegState o, RegState c, IdMap m, boolean exact, boolean precise) {
         if (o.type == RegType.NOT_INIT) return !exact || c.type == RegType.NOT_INIT;
         if (o.type != c.type) return false;
         if (o.type == RegType.SCALAR) {
+            // a value that no later decision depends on: any scalar will do
+            if (!precise) return true;
             boolean values = exact ? o.var.equals(c.var) : c.var.within(o.var);
             return values && m.checkScalar(o.id, c.id);
         }
@@ -99,13 +107,26 @@ final class StateEquivalence {
         return values && m.check(o.id, c.id) && m.check(o.refObjId, c.refObjId);
     }
 
-    private static boolean stacksafe(FuncFrame fo, FuncFrame fc, IdMap m, boolean exact) {
-        for (int b = 0; b < FuncFrame.MAX_STACK; b++) {
+    /** Stack bytes that hold some scalar: misc, zero, or part of a spilled scalar. */
+    private static boolean scalarByte(FuncFrame f, int b) {
+        byte t = f.stack[b];
+        return t == FuncFrame.MISC || t == FuncFrame.ZERO || (t == FuncFrame.SPILL && f.spilled[b / 8] != null && f.spilled[b / 8].isScalar());
+    }
+
+    private static boolean stacksafe(FuncFrame fo, FuncFrame fc, IdMap m, boolean exact, long preciseSlots) {
+        // beyond the old frame's depth every byte is invalid there, which anything matches
+        int end = exact ? Math.max(fo.depth, fc.depth) : fo.depth;
+        for (int b = 0; b < end; b++) {
             byte to = fo.stack[b], tc = fc.stack[b];
             if (exact) {
                 if (to != tc) return false;
-                if (to == FuncFrame.SPILL && b % 8 == 0 && !regsafe(orEmpty(fo.spilled[b / 8]), orEmpty(fc.spilled[b / 8]), m, true)) return false;
+                if (to == FuncFrame.SPILL && b % 8 == 0 && !regsafe(orEmpty(fo.spilled[b / 8]), orEmpty(fc.spilled[b / 8]), m, true, true)) return false;
                 continue;
+            }
+            if (to != FuncFrame.INVALID && (preciseSlots & (1L << (b / 8))) == 0 && scalarByte(fo, b)) {
+                // an imprecise slot: any scalar bytes will do
+                if (scalarByte(fc, b)) continue;
+                return false;
             }
             switch (to) {
                 case FuncFrame.INVALID -> { }
@@ -121,7 +142,7 @@ final class StateEquivalence {
                 }
                 default -> {
                     if (tc != FuncFrame.SPILL) return false;
-                    if (b % 8 == 0 && !regsafe(orEmpty(fo.spilled[b / 8]), orEmpty(fc.spilled[b / 8]), m, false)) return false;
+                    if (b % 8 == 0 && !regsafe(orEmpty(fo.spilled[b / 8]), orEmpty(fc.spilled[b / 8]), m, false, true)) return false;
                 }
             }
         }

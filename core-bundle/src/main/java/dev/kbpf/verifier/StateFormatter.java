@@ -77,22 +77,44 @@ final class StateFormatter {
             boolean any = false;
             for (int i = 0; i < 8; i++) if (f.stack[base + i] != FuncFrame.INVALID) any = true;
             if (!any) continue;
-            sb.append(" fp-").append(base + 8).append('=');
-            if (f.stack[base] == FuncFrame.SPILL && f.spilled[spi] != null) {
-                appendReg(sb, f.spilled[spi], curFrame);
-                continue;
-            }
-            // bytes from the lowest address (fp-(base+8)) up
-            for (int i = 7; i >= 0; i--) {
-                sb.append(switch (f.stack[base + i]) {
-                    case FuncFrame.MISC -> 'm';
-                    case FuncFrame.ZERO -> '0';
-                    case FuncFrame.SPILL -> 'r';
-                    default -> '?';
-                });
-            }
+            sb.append(' ');
+            appendSlot(sb, f, spi, curFrame, "");
         }
         return sb.toString();
+    }
+
+    /** What one instruction changed: the registers and stack slots it wrote (Linux's {@code print_insn_state}). */
+    static String scratched(FuncFrame f, int curFrame, int regs, long slots) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < f.regs.length; i++) {
+            if ((regs & (1 << i)) == 0 || f.regs[i].type == RegType.NOT_INIT) continue;
+            if (sb.length() > 0) sb.append(' ');
+            sb.append('R').append(i).append("_w=");
+            appendReg(sb, f.regs[i], curFrame);
+        }
+        for (int spi = 0; spi < 64; spi++) {
+            if ((slots & (1L << spi)) == 0) continue;
+            if (sb.length() > 0) sb.append(' ');
+            appendSlot(sb, f, spi, curFrame, "_w");
+        }
+        return sb.toString();
+    }
+
+    private static void appendSlot(StringBuilder sb, FuncFrame f, int spi, int curFrame, String suffix) {
+        int base = spi * 8;
+        sb.append("fp-").append(base + 8).append(suffix).append('=');
+        if (f.stack[base] == FuncFrame.SPILL && f.spilled[spi] != null) {
+            appendReg(sb, f.spilled[spi], curFrame);
+            return;
+        }
+        for (int i = 0; i < 8; i++) {
+            sb.append(switch (f.stack[base + i]) {
+                case FuncFrame.MISC -> 'm';
+                case FuncFrame.ZERO -> '0';
+                case FuncFrame.SPILL -> 'r';
+                default -> '?';
+            });
+        }
     }
 
     static String state(VState s) {

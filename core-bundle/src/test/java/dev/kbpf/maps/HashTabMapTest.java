@@ -171,6 +171,24 @@ class HashTabMapTest {
     }
 
     @Test
+    void freedValueSlotsAreReusedLast() {
+        HashTabMap m = hash(4, 8, 16);
+        assertEquals(16 + Cpus.count() + 16, m.preallocatedElements());
+        for (int i = 0; i < 16; i++) m.update(u32(i), u64(i), BPF_ANY);
+        int freed = m.lookupForProgram(u32(3), 0);
+        m.delete(u32(3));
+        // every other free slot is handed out before the freed one: replacements and new keys
+        int others = m.preallocatedElements() - 16;
+        for (int n = 0; n < others; n++) {
+            m.update(u32(n % 15 == 3 ? 15 : n % 15), u64(n), BPF_ANY); // replaces an existing key: a new slot
+            int now = m.lookupForProgram(u32(n % 15 == 3 ? 15 : n % 15), 0);
+            assertNotEquals(freed, now, "slot reused after " + n + " allocations");
+        }
+        m.update(u32(100), u64(100), BPF_ANY);
+        assertEquals(freed, m.lookupForProgram(u32(100), 0), "the oldest freed slot comes back first");
+    }
+
+    @Test
     void readOnlyAndWriteOnlyMaps() {
         HashTabMap ro = (HashTabMap) MapFactory.create(MapAttr.of(MapType.HASH, 4, 8, 4).withFlags(MapFlags.BPF_F_RDONLY), 1);
         assertErrno(Errno.EPERM, () -> ro.update(u32(1), u64(1), BPF_ANY));

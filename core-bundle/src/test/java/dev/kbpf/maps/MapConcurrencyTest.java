@@ -109,53 +109,62 @@ class MapConcurrencyTest {
     @Test
     void mixedOperationsLoseNothingAndTearNothing() throws Exception {
         for (MapType type : new MapType[] {MapType.HASH, MapType.LRU_HASH}) {
-            HashTabMap m = (HashTabMap) MapFactory.create(MapAttr.of(type, 8, 32, 2048), 1);
-            long seed = 1234;
-            for (int s = 0; s < 8; s++) m.update(u64(-1 - s), pattern(0), BPF_ANY);
-            runThreads(THREADS, t -> {
-                Random rnd = new Random(seed + t);
-                Map<Long, Long> model = new HashMap<>();
-                byte[] k = new byte[8];
-                byte[] mem = new byte[32];
-                for (int i = 0; i < 60_000; i++) {
-                    int op = rnd.nextInt(10);
-                    if (op < 2) { // shared key, whole-value update from a "program"
-                        Bytes.putLong(k, 0, -1 - rnd.nextInt(8));
-                        fillPattern(mem, i);
-                        assertEquals(0, m.updateFromProgram(k, 0, mem, 0, BPF_EXIST));
-                        continue;
-                    }
-                    if (op == 2) {
-                        byte[] v = m.lookup(u64(-1 - rnd.nextInt(8)));
-                        assertNotNull(v, "shared keys are never deleted");
-                        checkPattern(v, "seed " + (seed + t) + " op " + i);
-                        continue;
-                    }
-                    long key = ((long) t << 32) | rnd.nextInt(100);
-                    Bytes.putLong(k, 0, key);
-                    if (op < 6) {
-                        fillPattern(mem, i);
-                        assertEquals(0, m.updateFromProgram(k, 0, mem, 0, BPF_ANY), "seed " + (seed + t));
-                        model.put(key, (long) i);
-                    } else if (op < 8) {
-                        int r = m.deleteFromProgram(k, 0);
-                        assertEquals(model.remove(key) != null ? 0 : -2, r, "seed " + (seed + t) + " op " + i);
-                    } else {
-                        int off = m.lookupForProgram(k, 0);
-                        Long expected = model.get(key);
-                        assertEquals(expected != null, off >= 0, "seed " + (seed + t) + " op " + i + " key " + key);
-                        if (expected != null) {
-                            byte[] v = m.lookup(u64(key));
-                            assertEquals(expected, asU64(v, 0), "seed " + (seed + t) + " op " + i);
-                            checkPattern(v, "seed " + (seed + t));
-                        }
-                    }
-                }
-                for (Map.Entry<Long, Long> e : model.entrySet()) {
-                    assertEquals(e.getValue(), asU64(m.lookup(u64(e.getKey())), 0), type + " lost an update, seed " + (seed + t));
-                }
-            });
+            for (int keySize : new int[] {4, 8, 12}) mixedOperations(type, keySize);
         }
+    }
+
+    private static byte[] key(int keySize, long k) {
+        byte[] b = new byte[keySize];
+        if (keySize == 4) Bytes.putInt(b, 0, (int) k); else Bytes.putLong(b, 0, k);
+        return b;
+    }
+
+    private static void mixedOperations(MapType type, int keySize) throws Exception {
+        HashTabMap m = (HashTabMap) MapFactory.create(MapAttr.of(type, keySize, 32, 2048), 1);
+        long seed = 1234;
+        for (int s = 0; s < 8; s++) m.update(key(keySize, -1 - s), pattern(0), BPF_ANY);
+        runThreads(THREADS, t -> {
+            Random rnd = new Random(seed + t);
+            Map<Long, Long> model = new HashMap<>();
+            byte[] mem = new byte[32];
+            String where = type + " key_size " + keySize + " seed " + (seed + t);
+            for (int i = 0; i < 40_000; i++) {
+                int op = rnd.nextInt(10);
+                if (op < 2) { // shared key, whole-value update from a "program"
+                    fillPattern(mem, i);
+                    assertEquals(0, m.updateFromProgram(key(keySize, -1 - rnd.nextInt(8)), 0, mem, 0, BPF_EXIST));
+                    continue;
+                }
+                if (op == 2) {
+                    byte[] v = m.lookup(key(keySize, -1 - rnd.nextInt(8)));
+                    assertNotNull(v, "shared keys are never deleted");
+                    checkPattern(v, where + " op " + i);
+                    continue;
+                }
+                long k = ((long) t << 16) | rnd.nextInt(100);
+                byte[] kb = key(keySize, k);
+                if (op < 6) {
+                    fillPattern(mem, i);
+                    assertEquals(0, m.updateFromProgram(kb, 0, mem, 0, BPF_ANY), where);
+                    model.put(k, (long) i);
+                } else if (op < 8) {
+                    int r = m.deleteFromProgram(kb, 0);
+                    assertEquals(model.remove(k) != null ? 0 : -2, r, where + " op " + i);
+                } else {
+                    int off = m.lookupForProgram(kb, 0);
+                    Long expected = model.get(k);
+                    assertEquals(expected != null, off >= 0, where + " op " + i + " key " + k);
+                    if (expected != null) {
+                        byte[] v = m.lookup(kb);
+                        assertEquals(expected, asU64(v, 0), where + " op " + i);
+                        checkPattern(v, where);
+                    }
+                }
+            }
+            for (Map.Entry<Long, Long> e : model.entrySet()) {
+                assertEquals(e.getValue(), asU64(m.lookup(key(keySize, e.getKey())), 0), "lost an update, " + where);
+            }
+        });
     }
 
     private static byte[] pattern(long v) {
@@ -236,6 +245,81 @@ class MapConcurrencyTest {
         assertTrue(completePasses[0] > 0, "no walk completed");
         assertEquals(n / 2, m.elementCount());
         System.out.println("getNextKey walks: " + completePasses[0] + " complete, " + restarts[0] + " restarts");
+    }
+
+    /** MurmurHash3's fmix32: the map's hash of a 4-byte key with BPF_F_ZERO_SEED. */
+    private static int fmix32(int h) {
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
+    }
+
+    /**
+     * A key present in the map must never be missed by a lookup while deletions of other keys shift
+     * table entries around it (the table-wide seqlock around backward shifts). To make shifts
+     * constant, every key has the same home slot (zero seed, hashes with 16 low zero bits), so all
+     * keys form one long probe cluster.
+     */
+    @Test
+    void presentKeysAreNeverMissedWhileEntriesShift() throws Exception {
+        int[] colliding = new int[32];
+        for (int k = 1, n = 0; n < colliding.length; k++) if ((fmix32(k) & 0xffff) == 0) colliding[n++] = k;
+        HashTabMap m = (HashTabMap) MapFactory.create(
+                MapAttr.of(MapType.HASH, 4, 8, 64).withFlags(dev.kbpf.api.MapFlags.BPF_F_ZERO_SEED), 1);
+        long[] misses = new long[1];
+        runThreads(4, t -> {
+            byte[] v = new byte[8];
+            long end = System.nanoTime() + 1_000_000_000L;
+            while (System.nanoTime() < end) {
+                for (int j = 0; j < 8; j++) {
+                    byte[] k = u32(colliding[t * 8 + j]);
+                    assertEquals(0, m.updateFromProgram(k, 0, v, 0, BPF_NOEXIST));
+                    for (int r = 0; r < 20; r++) {
+                        if (m.lookupForProgram(k, 0) < 0) {
+                            synchronized (misses) { misses[0]++; }
+                        }
+                    }
+                    assertEquals(0, m.deleteFromProgram(k, 0));
+                }
+            }
+        });
+        assertEquals(0, misses[0], "lookups missed keys that were present");
+    }
+
+    /**
+     * A key that is only ever replaced (never deleted) must always be found, even when the element a
+     * reader saw is reused under it: a one-entry map has almost no spare elements, so replacements
+     * reuse elements at once.
+     */
+    @Test
+    void replacedKeysAreAlwaysFound() throws Exception {
+        for (int keySize : new int[] {4, 8, 16}) {
+            HashTabMap m = (HashTabMap) MapFactory.create(MapAttr.of(MapType.HASH, keySize, 8, 1), 1);
+            byte[] k = key(keySize, 42);
+            m.update(k, u64(0), BPF_ANY);
+            AtomicBoolean stop = new AtomicBoolean();
+            long[] misses = new long[1];
+            runThreads(3, t -> {
+                if (t == 0) {
+                    byte[] v = new byte[8];
+                    long end = System.nanoTime() + 700_000_000L;
+                    for (long n = 0; System.nanoTime() < end; n++) {
+                        Bytes.putLong(v, 0, n);
+                        assertEquals(0, m.updateFromProgram(k, 0, v, 0, BPF_EXIST));
+                    }
+                    stop.set(true);
+                } else {
+                    while (!stop.get()) {
+                        boolean missed = t == 1 ? m.lookup(k) == null : m.lookupForProgram(k, 0) < 0;
+                        if (missed) synchronized (misses) { misses[0]++; }
+                    }
+                }
+            });
+            assertEquals(0, misses[0], "a key that was only replaced went missing, key_size " + keySize);
+        }
     }
 
     /** Inserts racing deletes on a nearly full table: the count never exceeds max_entries and nothing leaks. */

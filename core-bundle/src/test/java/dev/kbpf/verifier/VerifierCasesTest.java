@@ -18,12 +18,26 @@ class VerifierCasesTest {
     static List<Case> all() {
         List<Case> all = new ArrayList<>();
         all.addAll(StructureCases.cases());
+        all.addAll(AluCases.cases());
+        all.addAll(StackCases.cases());
+        all.addAll(CtxCases.cases());
+        all.addAll(MapCases.cases());
+        all.addAll(HelperCases.cases());
+        all.addAll(RefCases.cases());
+        all.addAll(LoopCases.cases());
+        all.addAll(CallCases.cases());
+        all.addAll(PrivLogCases.cases());
         return all;
     }
 
     @TestFactory
     Stream<DynamicTest> cases() {
         return all().stream().map(c -> DynamicTest.dynamicTest(c.name, c::verify));
+    }
+
+    @Test
+    void atLeast250Cases() {
+        assertTrue(all().size() >= 250, "cases: " + all().size());
     }
 
     @Test

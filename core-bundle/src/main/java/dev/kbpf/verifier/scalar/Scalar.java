@@ -188,6 +188,20 @@ public record Scalar(Tnum varOff, long smin, long smax, long umin, long umax,
         return src;
     }
 
+    /**
+     * This value as the variable offset of a pointer, plus ({@code subtract} false) or minus a
+     * scalar offset: the kernel's {@code adjust_ptr_min_max_vals} once the offset is variable. The
+     * 64-bit bounds overflow to unbounded; the 32-bit bounds are not tracked for pointers. (A
+     * constant offset that fits the pointer's s32 fixed {@code off} is accumulated there by the
+     * kernel instead, leaving the variable part unchanged.)
+     */
+    public Scalar pointerOffset(Scalar off, boolean subtract) {
+        if (off == null) {
+            throw new IllegalArgumentException("no offset given");
+        }
+        return ScalarAlu.pointerOffset(this, off, subtract);
+    }
+
     /** The low 32 bits zero-extended (kernel {@code zext_32_to_64}), as after a 32-bit ALU write. */
     public Scalar zext32() {
         Bounds b = new Bounds(this);
@@ -234,6 +248,15 @@ public record Scalar(Tnum varOff, long smin, long smax, long umin, long umax,
      */
     public static BranchOutcome isBranchTaken(Scalar a, Scalar b, JmpOp op, boolean is32) {
         return ScalarBranch.isBranchTaken(a, b, op, is32);
+    }
+
+    /**
+     * The outcome of {@code if rX op rX} (one register on both sides). The operands of such a jump
+     * are the same value, not two independent ones: do not {@link #refine} them; like the kernel,
+     * keep the register as it is on whichever branch is explored.
+     */
+    public static BranchOutcome isBranchTakenSameRegister(Scalar a, JmpOp op, boolean is32) {
+        return ScalarBranch.isBranchTakenSameRegister(a, op, is32);
     }
 
     /**

@@ -698,6 +698,60 @@ final class ScalarAlu {
         }
     }
 
+    // --- pointer offsets --------------------------------------------------------------------------
+
+    /**
+     * Kernel {@code adjust_ptr_min_max_vals} for {@code ptr += off} / {@code ptr -= off} when the
+     * offset becomes variable: the 64-bit bounds with overflow checks, the tnum, and no 32-bit
+     * bounds (the kernel does not track them for pointers).
+     */
+    static Scalar pointerOffset(Scalar ptrIn, Scalar off, boolean subtract) {
+        Bounds ptr = new Bounds(ptrIn);
+        Bounds dst = new Bounds(ptrIn);
+        dst.markUnbounded32();
+        if (!subtract) {
+            long smin = ptr.smin + off.smin();
+            long smax = ptr.smax + off.smax();
+            if (addOverflows(ptr.smin, off.smin(), smin) || addOverflows(ptr.smax, off.smax(), smax)) {
+                dst.smin = Long.MIN_VALUE;
+                dst.smax = Long.MAX_VALUE;
+            } else {
+                dst.smin = smin;
+                dst.smax = smax;
+            }
+            long umin = ptr.umin + off.umin();
+            long umax = ptr.umax + off.umax();
+            if (Long.compareUnsigned(umin, ptr.umin) < 0 || Long.compareUnsigned(umax, ptr.umax) < 0) {
+                dst.umin = 0;
+                dst.umax = -1L;
+            } else {
+                dst.umin = umin;
+                dst.umax = umax;
+            }
+            dst.varOff = ptr.varOff.add(off.varOff());
+        } else {
+            long smin = ptr.smin - off.smax();
+            long smax = ptr.smax - off.smin();
+            if (subOverflows(ptr.smin, off.smax(), smin) || subOverflows(ptr.smax, off.smin(), smax)) {
+                dst.smin = Long.MIN_VALUE;
+                dst.smax = Long.MAX_VALUE;
+            } else {
+                dst.smin = smin;
+                dst.smax = smax;
+            }
+            if (Long.compareUnsigned(ptr.umin, off.umax()) < 0) {
+                dst.umin = 0;
+                dst.umax = -1L;
+            } else {
+                dst.umin = ptr.umin - off.umax();
+                dst.umax = ptr.umax - off.umin();
+            }
+            dst.varOff = ptr.varOff.sub(off.varOff());
+        }
+        dst.sync();
+        return dst.toScalar();
+    }
+
     // --- width changes ----------------------------------------------------------------------------
 
     /**

@@ -125,6 +125,29 @@ final class ScalarBranch {
         return BranchOutcome.UNKNOWN;
     }
 
+    /**
+     * Kernel {@code is_scalar_branch_taken} for a register compared with itself ({@code if r1 op r1}):
+     * the comparisons are decided, except JSET, which is {@code r != 0}.
+     */
+    static BranchOutcome isBranchTakenSameRegister(Scalar r, JmpOp op, boolean is32) {
+        Tnum t = is32 ? r.varOff().subreg() : r.varOff();
+        long smin = is32 ? r.s32min() : r.smin();
+        long smax = is32 ? r.s32max() : r.smax();
+        return switch (op) {
+            case JEQ, JGE, JLE, JSGE, JSLE -> BranchOutcome.TAKEN;
+            case JNE, JGT, JLT, JSGT, JSLT -> BranchOutcome.NOT_TAKEN;
+            case JSET, JSET_NOT -> {
+                BranchOutcome set;
+                if (t.isConst()) {
+                    set = BranchOutcome.of(t.value() != 0);
+                } else {
+                    set = smin <= 0 && smax >= 0 ? BranchOutcome.UNKNOWN : BranchOutcome.TAKEN;
+                }
+                yield op == JmpOp.JSET ? set : flip(set);
+            }
+        };
+    }
+
     private static BranchOutcome flip(BranchOutcome o) {
         return switch (o) {
             case TAKEN -> BranchOutcome.NOT_TAKEN;

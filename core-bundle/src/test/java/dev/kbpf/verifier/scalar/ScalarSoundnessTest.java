@@ -166,6 +166,30 @@ class ScalarSoundnessTest {
     }
 
     @Test
+    void pointerOffsetArithmeticIsSound() {
+        long seed = 0x5eed0070L;
+        ScalarGen g = new ScalarGen(seed);
+        for (int i = 0; i < CASES; i++) {
+            Sample p = g.rnd.nextInt(3) == 0 ? g.constant(g.rnd.nextInt(512)) : g.any();
+            Sample o = g.any();
+            requireMembers(p, "pointer offset", seed, i);
+            requireMembers(o, "offset", seed, i);
+            boolean subtract = g.rnd.nextBoolean();
+            Scalar r = p.s().pointerOffset(o.s(), subtract);
+            for (long x : p.members()) {
+                for (long y : o.members()) {
+                    long v = subtract ? x - y : x + y;
+                    if (!r.contains(v)) {
+                        fail("seed 0x" + Long.toHexString(seed) + " case " + i + ": pointer " + (subtract ? "-" : "+")
+                                + " unsound\n ptr=" + p.s().debugString() + "\n off=" + o.s().debugString() + "\n x=" + x
+                                + " y=" + y + " -> " + v + "\n result=" + r.debugString());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void constantsStayExactThroughEveryOperation() {
         long seed = 0x5eed00c0L;
         ScalarGen g = new ScalarGen(seed);
@@ -253,6 +277,13 @@ class ScalarSoundnessTest {
             if (out != BranchOutcome.UNKNOWN) {
                 predicted++;
             }
+            BranchOutcome self = Scalar.isBranchTakenSameRegister(a.s(), op, is32);
+            for (long x : a.members()) {
+                boolean t = op.test(x, x, is32);
+                if (self == BranchOutcome.TAKEN && !t || self == BranchOutcome.NOT_TAKEN && t) {
+                    fail(branchCase(seed, i, op, is32, a, a, x, x, t) + "\n isBranchTakenSameRegister said " + self);
+                }
+            }
             Refined onTaken = Scalar.refine(a.s(), b.s(), op, is32, true);
             Refined onFall = Scalar.refine(a.s(), b.s(), op, is32, false);
             if (!onTaken.a().equals(a.s()) || !onFall.a().equals(a.s())) {
@@ -261,18 +292,16 @@ class ScalarSoundnessTest {
             for (long x : a.members()) {
                 for (long y : b.members()) {
                     boolean taken = op.test(x, y, is32);
-                    String ctx = "seed 0x" + Long.toHexString(seed) + " case " + i + ": " + op + (is32 ? " (jmp32)" : " (jmp64)") + "\n a="
-                            + a.s().debugString() + "\n b=" + b.s().debugString() + "\n x=" + x + " (0x"
-                            + Long.toHexString(x) + ") y=" + y + " (0x" + Long.toHexString(y) + ") taken=" + taken;
                     if (out == BranchOutcome.TAKEN && !taken || out == BranchOutcome.NOT_TAKEN && taken) {
-                        fail(ctx + "\n isBranchTaken said " + out);
+                        fail(branchCase(seed, i, op, is32, a, b, x, y, taken) + "\n isBranchTaken said " + out);
                     }
                     Refined ref = taken ? onTaken : onFall;
                     if (!ref.possible()) {
-                        fail(ctx + "\n refine called the branch impossible");
+                        fail(branchCase(seed, i, op, is32, a, b, x, y, taken) + "\n refine called the branch impossible");
                     }
                     if (!ref.a().contains(x) || !ref.b().contains(y)) {
-                        fail(ctx + "\n refined a=" + ref.a().debugString() + "\n refined b=" + ref.b().debugString());
+                        fail(branchCase(seed, i, op, is32, a, b, x, y, taken) + "\n refined a=" + ref.a().debugString()
+                                + "\n refined b=" + ref.b().debugString());
                     }
                     if (taken) {
                         satisfied++;
@@ -283,6 +312,13 @@ class ScalarSoundnessTest {
         assertTrue(satisfied > CASES / 4, "too few taken pairs: " + satisfied);
         assertTrue(predicted > CASES / 20, "too few predicted branches: " + predicted);
         assertTrue(narrowed > CASES / 4, "too few narrowed operands: " + narrowed);
+    }
+
+    private static String branchCase(long seed, int i, JmpOp op, boolean is32, Sample a, Sample b, long x, long y,
+                                     boolean taken) {
+        return "seed 0x" + Long.toHexString(seed) + " case " + i + ": " + op + (is32 ? " (jmp32)" : " (jmp64)") + "\n a="
+                + a.s().debugString() + "\n b=" + b.s().debugString() + "\n x=" + x + " (0x" + Long.toHexString(x)
+                + ") y=" + y + " (0x" + Long.toHexString(y) + ") taken=" + taken;
     }
 
     @Test

@@ -1,0 +1,15 @@
+package dev.kbpf.jit;
+
+import dev.kbpf.exec.ExecutionContext;
+
+/**
+ * What each generated class implements: one run of the program from its first instruction.
+ *
+ * <p>{@code state} carries r0-r10 in elements 0-10, the instructions left in the budget in 11,
+ * and in 12 a flag that the fault being thrown has already been accounted
+ * ({@link JitRuntime#STATE_SIZE} elements). It is also how subprograms and the methods of a
+ * split program hand the registers to each other.
+ */
+interface CompiledCode {
+    void run(ExecutionContext ctx, long[] state);
+}

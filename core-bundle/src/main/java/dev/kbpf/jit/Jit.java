@@ -1,0 +1,68 @@
+package dev.kbpf.jit;
+
+import dev.kbpf.exec.ExecutableProgram;
+import dev.kbpf.exec.Executor;
+import dev.kbpf.exec.ExecutorFactory;
+import dev.kbpf.exec.InvalidProgramException;
+import dev.kbpf.interp.Interpreter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/**
+ * The JIT's entry point: {@link #compile} turns a program into a {@link JitExecutor}, or — when
+ * the program cannot be compiled (a JVM limit the splitting could not avoid) — into the
+ * interpreter, with a warning in the log. Either way the caller gets an {@link Executor} that
+ * behaves the same; {@code executor instanceof JitExecutor} says which one it is.
+ */
+public final class Jit {
+    private Jit() {}
+
+    private static final System.Logger LOG = System.getLogger("dev.kbpf.jit");
+
+    /** JIT-compiles every program, falling back to the interpreter when it must. */
+    public static final ExecutorFactory FACTORY = Jit::compile;
+
+    /** Compiled or, failing that, interpreted (with a warning). Malformed programs throw as the interpreter does. */
+    public static Executor compile(ExecutableProgram program) throws InvalidProgramException {
+        return compile(program, ProgramCompiler.REGION_BYTES);
+    }
+
+    /** {@link #compile} with another region size (tests force the fallback with a huge one). */
+    static Executor compile(ExecutableProgram program, int regionBytes) {
+        Interpreter checked = new Interpreter(program);   // the same validation, and the fallback
+        try {
+            return compileOnly(program, regionBytes);
+        } catch (JitException e) {
+            LOG.log(System.Logger.Level.WARNING, "kbpf JIT: " + e.getMessage() + "; the program runs in the interpreter instead");
+            return checked;
+        }
+    }
+
+    /**
+     * Compiles {@code program} or throws: {@link InvalidProgramException} for a malformed program,
+     * {@link JitException} when the JVM refuses the generated code.
+     */
+    public static JitExecutor compileStrict(ExecutableProgram program) throws InvalidProgramException, JitException {
+        new Interpreter(program);   // validates exactly as the interpreter does
+        return compileOnly(program, ProgramCompiler.REGION_BYTES);
+    }
+
+    private static JitExecutor compileOnly(ExecutableProgram program, int regionBytes) {
+        long start = System.nanoTime();
+        ProgramCompiler.Output out;
+        CompiledCode code;
+        try {
+            ControlFlow flow = new ControlFlow(program.insns());
+            JitRuntime rt = new JitRuntime(program, flow);
+            out = new ProgramCompiler(program, flow, rt, regionBytes).compile();
+            MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClassWithClassData(out.classBytes(), out.classData(), true);
+            code = (CompiledCode) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class)).invoke();
+        } catch (RuntimeException | LinkageError e) {
+            throw new JitException("could not compile a program of " + program.insns().size() + " instruction slots: " + e, e);
+        } catch (Throwable e) {
+            throw new JitException("could not instantiate the compiled program: " + e, e);
+        }
+        long nanos = System.nanoTime() - start;
+        return new JitExecutor(program, code, out.classBytes(), nanos, out.regions(), out.largestRegionEstimate());
+    }
+}

@@ -1,0 +1,828 @@
+package dev.kbpf.jit;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.kbpf.exec.AccessHints;
+import dev.kbpf.exec.ExecutableProgram;
+import dev.kbpf.exec.ExecutionContext;
+import dev.kbpf.exec.PointerKind;
+import dev.kbpf.isa.Insn;
+import dev.kbpf.isa.Opcodes;
+import dev.kbpf.spi.HelperFunction;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.IntFunction;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.ConstantDynamic;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * Emits the bytecode of one program: a class with one dispatcher method per subprogram
+ * ({@code f<entry>}) and one method per region of blocks ({@code r<n>}), each region kept under
+ * HotSpot's 8,000-byte {@code HugeMethodLimit} so C2 compiles it.
+ *
+ * <p>Inside a region BPF registers are {@code long} locals and control flow is plain jumps. A
+ * region is entered with the registers in the state array and the block to start at; it leaves by
+ * storing them back and returning the next block (another region's) or -1 (exit). A local call is
+ * a static call of the callee's dispatcher with one frame more; r6-r10 stay in the caller's
+ * locals, r0-r5 come back through the state array — exactly what the interpreter's frame
+ * switching does.
+ *
+ * <p>Each block subtracts its length from the budget on entry; when the budget cannot cover the
+ * block, {@link JitRuntime#finishBlock} steps through it one instruction at a time and faults where
+ * the interpreter would (no second copy of the code, which would double every method). Operations come inline or as {@code invokestatic} to {@link dev.kbpf.exec.InsnSemantics}.
+ * Memory instructions based on {@code r10} with a constant in-frame offset, and those the verifier
+ * marked {@link PointerKind#STACK}, go straight to the stack array; the rest go through the
+ * context's {@link dev.kbpf.memory.AddressSpace}, which checks them. Helpers and kfuncs are
+ * class-data constants, so C2 can inline them.
+ */
+final class ProgramCompiler {
+    static final String CLASS_NAME = "dev/kbpf/jit/BpfProgram";
+    /** Estimated bytes of block code per region method (the rest of the 8,000 is prologue, switch, handler). */
+    static final int REGION_BYTES = 6500;
+
+    private static final String CTX = "dev/kbpf/exec/ExecutionContext";
+    private static final String CTX_D = "L" + CTX + ";";
+    private static final String MEM = "dev/kbpf/memory/AddressSpace";
+    private static final String SEM = "dev/kbpf/exec/InsnSemantics";
+    private static final String RT = "dev/kbpf/jit/JitRuntime";
+    private static final String RT_D = "L" + RT + ";";
+    private static final String JM = "dev/kbpf/jit/JitMemory";
+    private static final String FN_D = "Ldev/kbpf/spi/HelperFunction;";
+    private static final String FAULT = "dev/kbpf/exec/ExecutionFault";
+    private static final String REGION_DESC = "(" + CTX_D + "[JII)I";
+    private static final String FUNC_DESC = "(" + CTX_D + "[JI)V";
+    private static final Handle CLASS_DATA_AT = new Handle(H_INVOKESTATIC, "java/lang/invoke/MethodHandles", "classDataAt",
+            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;I)Ljava/lang/Object;", false);
+    private static final long LOW32 = 0xffffffffL;
+
+    // local variable slots of a region method
+    private static final int L_CTX = 0, L_ST = 1, L_ENTRY = 2, L_DEPTH = 3, L_MEM = 4, L_STACK = 5, L_FP = 6, L_PC = 7,
+            L_R0 = 8, L_LEFT = 30, L_EXC = 32;
+
+    private final ExecutableProgram program;
+    private final ControlFlow flow;
+    private final AccessHints hints;
+    private final List<Object> classData = new ArrayList<>();
+    private final Map<Long, Integer> functionConstants = new HashMap<>();
+    private final HelperFunction[] helpers;
+    private final HelperFunction[] kfuncs;
+    private int regionCount;
+    private int largestMethod;
+
+    /** What came out: the class file, the class data it expects, and how it was cut up. */
+    record Output(byte[] classBytes, List<Object> classData, int regions, int largestRegionEstimate) {}
+
+    private final int regionBytes;
+
+    ProgramCompiler(ExecutableProgram program, ControlFlow flow, JitRuntime rt) { this(program, flow, rt, REGION_BYTES); }
+
+    /** With another region size: tests use a huge one to force a method past the JVM's 64 KB limit. */
+    ProgramCompiler(ExecutableProgram program, ControlFlow flow, JitRuntime rt, int regionBytes) {
+        this.regionBytes = regionBytes;
+        this.program = program;
+        this.flow = flow;
+        this.hints = program.hints();
+        this.helpers = program.helpers().toArray();
+        this.kfuncs = program.kfuncs().toArray();
+        classData.add(rt);
+    }
+
+    Output compile() {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
+            @Override protected ClassLoader getClassLoader() { return ProgramCompiler.class.getClassLoader(); }
+        };
+        cw.visit(V17, ACC_FINAL | ACC_SUPER | ACC_SYNTHETIC, CLASS_NAME, null, "java/lang/Object",
+                new String[] {"dev/kbpf/jit/CompiledCode"});
+        cw.visitSource("bpf", null);
+        emitConstructorAndRun(cw);
+        for (ControlFlow.Subprogram sp : flow.subprograms) compileSubprogram(cw, sp);
+        cw.visitEnd();
+        return new Output(cw.toByteArray(), List.copyOf(classData), regionCount, largestMethod);
+    }
+
+    private void emitConstructorAndRun(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        mv = cw.visitMethod(ACC_PUBLIC, "run", "(" + CTX_D + "[J)V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 1);
+        mv.visitVarInsn(ALOAD, 2);
+        mv.visitInsn(ICONST_0);
+        mv.visitMethodInsn(INVOKESTATIC, CLASS_NAME, "f" + flow.subprograms.get(0).entry(), FUNC_DESC, false);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    // ------------------------------------------------------------------ regions and dispatch
+
+    private void compileSubprogram(ClassWriter cw, ControlFlow.Subprogram sp) {
+        // pack blocks, in program order, into regions of bounded size
+        List<int[]> regions = new ArrayList<>();
+        CodeSize counter = new CodeSize();
+        List<Integer> current = new ArrayList<>();
+        int used = 0;
+        for (int b : sp.blocks()) {
+            counter.reset();
+            BlockEmitter e = new BlockEmitter(counter, t -> new Label());
+            e.fast(b);
+            int size = counter.bytes() + 2 * 64;   // room for two region-leaving stubs
+            if (!current.isEmpty() && used + size > regionBytes) {
+                regions.add(current.stream().mapToInt(Integer::intValue).toArray());
+                current = new ArrayList<>();
+                used = 0;
+            }
+            current.add(b);
+            used += size;
+            largestMethod = Math.max(largestMethod, used);
+        }
+        regions.add(current.stream().mapToInt(Integer::intValue).toArray());
+
+        Map<Integer, Integer> regionOf = new HashMap<>();
+        for (int k = 0; k < regions.size(); k++) for (int b : regions.get(k)) regionOf.put(b, k);
+        List<TreeSet<Integer>> entries = new ArrayList<>();
+        for (int k = 0; k < regions.size(); k++) entries.add(new TreeSet<>());
+        entries.get(regionOf.get(sp.entry())).add(sp.entry());
+        for (int k = 0; k < regions.size(); k++) {
+            for (int b : regions.get(k)) {
+                for (int s : flow.successors(b)) {
+                    int rs = regionOf.get(s);
+                    if (rs != k) entries.get(rs).add(s);
+                }
+            }
+        }
+        int first = regionCount;
+        for (int k = 0; k < regions.size(); k++) {
+            emitRegion(cw, "r" + (first + k), regions.get(k), entries.get(k), regionOf, k);
+        }
+        regionCount += regions.size();
+        emitDispatcher(cw, sp, first, entries);
+    }
+
+    private void emitDispatcher(ClassWriter cw, ControlFlow.Subprogram sp, int first, List<TreeSet<Integer>> entries) {
+        MethodVisitor mv = cw.visitMethod(ACC_STATIC | ACC_PRIVATE, "f" + sp.entry(), FUNC_DESC, null, null);
+        mv.visitCode();
+        if (entries.size() == 1) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ALOAD, 1);
+            iconst(mv, sp.entry());
+            mv.visitVarInsn(ILOAD, 2);
+            mv.visitMethodInsn(INVOKESTATIC, CLASS_NAME, "r" + first, REGION_DESC, false);
+            mv.visitInsn(POP);
+            mv.visitInsn(RETURN);
+        } else {
+            // b = entry; while (b >= 0) b = region_of(b)(ctx, state, b, depth);
+            iconst(mv, sp.entry());
+            mv.visitVarInsn(ISTORE, 3);
+            Label loop = new Label();
+            Label done = new Label();
+            mv.visitLabel(loop);
+            TreeSet<Integer> keys = new TreeSet<>();
+            Map<Integer, Label> labelOfKey = new LinkedHashMap<>();
+            Label[] regionLabels = new Label[entries.size()];
+            for (int k = 0; k < entries.size(); k++) {
+                regionLabels[k] = new Label();
+                for (int e : entries.get(k)) {
+                    keys.add(e);
+                    labelOfKey.put(e, regionLabels[k]);
+                }
+            }
+            int[] keyArray = keys.stream().mapToInt(Integer::intValue).toArray();
+            Label[] targets = new Label[keyArray.length];
+            for (int j = 0; j < keyArray.length; j++) targets[j] = labelOfKey.get(keyArray[j]);
+            mv.visitVarInsn(ILOAD, 3);
+            mv.visitLookupSwitchInsn(done, keyArray, targets);
+            for (int k = 0; k < entries.size(); k++) {
+                mv.visitLabel(regionLabels[k]);
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitVarInsn(ALOAD, 1);
+                mv.visitVarInsn(ILOAD, 3);
+                mv.visitVarInsn(ILOAD, 2);
+                mv.visitMethodInsn(INVOKESTATIC, CLASS_NAME, "r" + (first + k), REGION_DESC, false);
+                mv.visitVarInsn(ISTORE, 3);
+                mv.visitJumpInsn(GOTO, loop);
+            }
+            mv.visitLabel(done);
+            mv.visitInsn(RETURN);
+        }
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private void emitRegion(ClassWriter cw, String name, int[] blocks, TreeSet<Integer> entries, Map<Integer, Integer> regionOf, int k) {
+        MethodVisitor mv = cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name, REGION_DESC, null, null);
+        mv.visitCode();
+        Label tryStart = new Label();
+        Label tryEnd = new Label();
+        Label handler = new Label();
+        mv.visitTryCatchBlock(tryStart, tryEnd, handler, "java/lang/RuntimeException");
+
+        // prologue: memory, stack, frame base, registers and budget out of the state array
+        mv.visitVarInsn(ALOAD, L_CTX);
+        mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "memory", "()L" + MEM + ";", false);
+        mv.visitVarInsn(ASTORE, L_MEM);
+        mv.visitVarInsn(ALOAD, L_CTX);
+        mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "stack", "()[B", false);
+        mv.visitVarInsn(ASTORE, L_STACK);
+        mv.visitVarInsn(ILOAD, L_DEPTH);
+        iconst(mv, ExecutionContext.STACK_SIZE);
+        mv.visitInsn(IMUL);
+        mv.visitVarInsn(ISTORE, L_FP);
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, L_PC);
+        for (int r = 0; r <= 10; r++) {
+            mv.visitVarInsn(ALOAD, L_ST);
+            iconst(mv, r);
+            mv.visitInsn(LALOAD);
+            mv.visitVarInsn(LSTORE, L_R0 + 2 * r);
+        }
+        mv.visitVarInsn(ALOAD, L_ST);
+        iconst(mv, JitRuntime.LEFT);
+        mv.visitInsn(LALOAD);
+        mv.visitVarInsn(LSTORE, L_LEFT);
+        mv.visitLabel(tryStart);
+
+        Map<Integer, Label> fastLabels = new HashMap<>();
+        for (int b : blocks) fastLabels.put(b, new Label());
+        Map<Integer, Label> stubs = new LinkedHashMap<>();
+        IntFunction<Label> edge = t -> {
+            Integer rt = regionOf.get(t);
+            if (rt != null && rt == k) return fastLabels.get(t);
+            return stubs.computeIfAbsent(t, x -> new Label());
+        };
+
+        int[] keys = entries.stream().mapToInt(Integer::intValue).toArray();
+        Label[] targets = new Label[keys.length];
+        for (int j = 0; j < keys.length; j++) targets[j] = fastLabels.get(keys[j]);
+        mv.visitVarInsn(ILOAD, L_ENTRY);
+        mv.visitLookupSwitchInsn(targets[0], keys, targets);
+
+        BlockEmitter e = new BlockEmitter(mv, edge);
+        for (int b : blocks) {
+            mv.visitLabel(fastLabels.get(b));
+            e.fast(b);
+        }
+        e.shortOfBudgetPath();
+        for (Map.Entry<Integer, Label> s : stubs.entrySet()) {
+            mv.visitLabel(s.getValue());
+            e.storeState(10);
+            iconst(mv, s.getKey());
+            mv.visitInsn(IRETURN);
+        }
+        mv.visitLabel(tryEnd);
+        mv.visitLabel(handler);
+        mv.visitVarInsn(ASTORE, L_EXC);
+        ldcConstant(mv, 0, RT_D);
+        mv.visitVarInsn(ALOAD, L_EXC);
+        mv.visitVarInsn(ALOAD, L_ST);
+        mv.visitVarInsn(ILOAD, L_PC);
+        mv.visitVarInsn(LLOAD, L_LEFT);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "fault", "(Ljava/lang/RuntimeException;[JIJ)Ljava/lang/RuntimeException;", false);
+        mv.visitInsn(ATHROW);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    // ------------------------------------------------------------------ constants
+
+    private static void iconst(MethodVisitor mv, int v) {
+        if (v >= -1 && v <= 5) mv.visitInsn(ICONST_0 + v);
+        else if (v == (byte) v) mv.visitIntInsn(BIPUSH, v);
+        else if (v == (short) v) mv.visitIntInsn(SIPUSH, v);
+        else mv.visitLdcInsn(v);
+    }
+
+    private static void lconst(MethodVisitor mv, long v) {
+        if (v == 0) mv.visitInsn(LCONST_0);
+        else if (v == 1) mv.visitInsn(LCONST_1);
+        else mv.visitLdcInsn(v);
+    }
+
+    /** Loads element {@code index} of the class data as a constant of type {@code descriptor}. */
+    private static void ldcConstant(MethodVisitor mv, int index, String descriptor) {
+        mv.visitLdcInsn(new ConstantDynamic("_", descriptor, CLASS_DATA_AT, index));
+    }
+
+    /** The class-data index of a bound helper or kfunc, added on first use. */
+    private int functionConstant(int kind, int id, HelperFunction f) {
+        return functionConstants.computeIfAbsent(((long) kind << 32) | id, key -> {
+            classData.add(f);
+            return classData.size() - 1;
+        });
+    }
+
+    // ------------------------------------------------------------------ blocks and instructions
+
+    /** Emits blocks into one method; {@code edge} gives the label to jump to for a block. */
+    private final class BlockEmitter {
+        private final MethodVisitor mv;
+        private final IntFunction<Label> edge;
+        private final Label shortOfBudget = new Label();
+
+        BlockEmitter(MethodVisitor mv, IntFunction<Label> edge) {
+            this.mv = mv;
+            this.edge = edge;
+        }
+
+        /** The block as it runs when the budget covers all of it. */
+        void fast(int b) {
+            int end = Math.min(flow.blockEnd[b], flow.count + 1);
+            int n = end - b;
+            pc(b);
+            mv.visitVarInsn(LLOAD, L_LEFT);
+            lconst(mv, n);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFLT, shortOfBudget);
+            mv.visitVarInsn(LLOAD, L_LEFT);
+            lconst(mv, n);
+            mv.visitInsn(LSUB);
+            mv.visitVarInsn(LSTORE, L_LEFT);
+            if (b == flow.count) {   // the sentinel: fell off the end
+                line(b);
+                pc(b);
+                ldcConstant(mv, 0, RT_D);
+                iconst(mv, b);
+                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "fellOff", "(I)L" + FAULT + ";", false);
+                mv.visitInsn(ATHROW);
+                return;
+            }
+            for (int i = b; i < end - 1; i++) {
+                line(i);
+                straight(i);
+            }
+            int last = end - 1;
+            line(last);
+            Insn in = flow.insns[last];
+            if (ControlFlow.isExit(in)) {
+                storeState(5);
+                mv.visitInsn(ICONST_M1);
+                mv.visitInsn(IRETURN);
+            } else if (ControlFlow.isJump(in)) {
+                if (ControlFlow.isUnconditional(in)) {
+                    mv.visitJumpInsn(GOTO, edge.apply(flow.target[last]));
+                } else {
+                    condition(in, edge.apply(flow.target[last]));
+                    mv.visitJumpInsn(GOTO, edge.apply(end));
+                }
+            } else if (ControlFlow.isLocalCall(in)) {
+                localCall(last);
+                mv.visitJumpInsn(GOTO, edge.apply(end));
+            } else {
+                straight(last);
+                mv.visitJumpInsn(GOTO, edge.apply(end));
+            }
+        }
+
+        /**
+         * Where a block goes when the budget left cannot cover it ({@code pc} holds the block's
+         * first instruction): the registers go to the state array and
+         * {@link JitRuntime#finishBlock} runs the block one instruction at a time up to the
+         * fault the interpreter would meet. Shared by all blocks of the method.
+         */
+        void shortOfBudgetPath() {
+            mv.visitLabel(shortOfBudget);
+            storeState(10);
+            ldcConstant(mv, 0, RT_D);
+            mv.visitVarInsn(ALOAD, L_CTX);
+            mv.visitVarInsn(ALOAD, L_ST);
+            mv.visitVarInsn(ILOAD, L_PC);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "finishBlock", "(" + CTX_D + "[JI)Ljava/lang/RuntimeException;", false);
+            mv.visitInsn(ATHROW);
+        }
+
+        private void line(int i) {
+            Label l = new Label();
+            mv.visitLabel(l);
+            mv.visitLineNumber(flow.slotOf[i] + 1, l);
+        }
+
+        /** Records the instruction a fault would belong to (a constant store: free once compiled). */
+        private void pc(int i) {
+            iconst(mv, i);
+            mv.visitVarInsn(ISTORE, L_PC);
+        }
+
+        private void mark(int i) { pc(i); }
+
+        /** Stores r0..r{@code upTo} and the budget into the state array. */
+        void storeState(int upTo) {
+            for (int r = 0; r <= upTo; r++) {
+                mv.visitVarInsn(ALOAD, L_ST);
+                iconst(mv, r);
+                mv.visitVarInsn(LLOAD, L_R0 + 2 * r);
+                mv.visitInsn(LASTORE);
+            }
+            mv.visitVarInsn(ALOAD, L_ST);
+            iconst(mv, JitRuntime.LEFT);
+            mv.visitVarInsn(LLOAD, L_LEFT);
+            mv.visitInsn(LASTORE);
+        }
+
+        private void load(int r) { mv.visitVarInsn(LLOAD, L_R0 + 2 * r); }
+
+        private void store(int r) { mv.visitVarInsn(LSTORE, L_R0 + 2 * r); }
+
+        private void localCall(int i) {
+            pc(i);
+            Label ok = new Label();
+            mv.visitVarInsn(ILOAD, L_DEPTH);
+            iconst(mv, ExecutionContext.MAX_FRAMES - 1);
+            mv.visitJumpInsn(IF_ICMPLT, ok);
+            ldcConstant(mv, 0, RT_D);
+            iconst(mv, i);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "callTooDeep", "(I)L" + FAULT + ";", false);
+            mv.visitInsn(ATHROW);
+            mv.visitLabel(ok);
+            storeState(9);
+            mv.visitVarInsn(ALOAD, L_ST);
+            iconst(mv, 10);
+            mv.visitVarInsn(ILOAD, L_DEPTH);
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IADD);
+            mv.visitMethodInsn(INVOKESTATIC, CTX, "framePointer", "(I)J", false);
+            mv.visitInsn(LASTORE);
+            mv.visitVarInsn(ALOAD, L_CTX);
+            mv.visitVarInsn(ALOAD, L_ST);
+            mv.visitVarInsn(ILOAD, L_DEPTH);
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IADD);
+            mv.visitMethodInsn(INVOKESTATIC, CLASS_NAME, "f" + flow.target[i], FUNC_DESC, false);
+            for (int r = 0; r <= 5; r++) {
+                mv.visitVarInsn(ALOAD, L_ST);
+                iconst(mv, r);
+                mv.visitInsn(LALOAD);
+                store(r);
+            }
+            mv.visitVarInsn(ALOAD, L_ST);
+            iconst(mv, JitRuntime.LEFT);
+            mv.visitInsn(LALOAD);
+            mv.visitVarInsn(LSTORE, L_LEFT);
+        }
+
+        /** An instruction that does not change control flow. */
+        private void straight(int i) {
+            Insn in = flow.insns[i];
+            int opcode = in.opcode();
+            switch (Opcodes.cls(opcode)) {
+                case Opcodes.ALU64, Opcodes.ALU -> alu(in);
+                case Opcodes.LD -> {   // lddw
+                    lconst(mv, flow.wide[i]);
+                    store(in.dst());
+                }
+                case Opcodes.LDX -> loadInsn(i, in);
+                case Opcodes.ST, Opcodes.STX -> storeInsn(i, in);
+                case Opcodes.JMP -> call(i, in);
+                default -> throw new IllegalStateException("not a straight-line instruction at " + flow.slotOf[i] + ": " + in);
+            }
+        }
+
+        // ---------------------------------------------------------------- ALU
+
+        private void alu(Insn in) {
+            int opcode = in.opcode();
+            boolean is64 = Opcodes.cls(opcode) == Opcodes.ALU64;
+            boolean reg = Opcodes.source(opcode) == Opcodes.X;
+            int op = Opcodes.aluOp(opcode);
+            int d = in.dst();
+            int imm = in.imm();
+            switch (op) {
+                case Opcodes.MOV -> {
+                    if (in.off() != 0) {   // movsx
+                        load(in.src());
+                        mv.visitInsn(L2I);
+                        if (in.off() == 8) mv.visitInsn(I2B);
+                        else if (in.off() == 16) mv.visitInsn(I2S);
+                        mv.visitInsn(I2L);
+                        if (!is64) mask32();
+                    } else if (reg) {
+                        load(in.src());
+                        if (!is64) mask32();
+                    } else {
+                        lconst(mv, is64 ? imm : imm & LOW32);
+                    }
+                    store(d);
+                }
+                case Opcodes.NEG -> {
+                    load(d);
+                    if (is64) {
+                        mv.visitInsn(LNEG);
+                    } else {
+                        mv.visitInsn(L2I);
+                        mv.visitInsn(INEG);
+                        mv.visitInsn(I2L);
+                        mask32();
+                    }
+                    store(d);
+                }
+                case Opcodes.END -> {
+                    String m;
+                    if (is64 || reg) m = "bswap" + imm;        // ALU64 END and ALU TO_BE both swap
+                    else m = "le" + imm;
+                    if (!m.equals("le64")) {
+                        load(d);
+                        mv.visitMethodInsn(INVOKESTATIC, SEM, m, "(J)J", false);
+                        store(d);
+                    }
+                }
+                case Opcodes.DIV, Opcodes.MOD -> {
+                    String m = (in.off() == 1 ? "s" : "") + (op == Opcodes.DIV ? "div" : "mod") + (is64 ? "64" : "32");
+                    load(d);
+                    if (reg) load(in.src());
+                    else lconst(mv, imm);
+                    mv.visitMethodInsn(INVOKESTATIC, SEM, m, "(JJ)J", false);
+                    store(d);
+                }
+                case Opcodes.LSH, Opcodes.RSH, Opcodes.ARSH -> {
+                    load(d);
+                    if (!is64) mv.visitInsn(L2I);
+                    if (reg) {
+                        load(in.src());
+                        mv.visitInsn(L2I);
+                    } else {
+                        iconst(mv, imm);
+                    }
+                    int shift = op == Opcodes.LSH ? 0 : op == Opcodes.RSH ? 2 : 1;   // shl, shr, ushr
+                    mv.visitInsn(is64 ? new int[] {LSHL, LSHR, LUSHR}[shift] : new int[] {ISHL, ISHR, IUSHR}[shift]);
+                    if (!is64) {
+                        mv.visitInsn(I2L);
+                        mask32();
+                    }
+                    store(d);
+                }
+                default -> {   // add, sub, mul, or, and, xor
+                    int jop = switch (op) {
+                        case Opcodes.ADD -> is64 ? LADD : IADD;
+                        case Opcodes.SUB -> is64 ? LSUB : ISUB;
+                        case Opcodes.MUL -> is64 ? LMUL : IMUL;
+                        case Opcodes.OR -> is64 ? LOR : IOR;
+                        case Opcodes.AND -> is64 ? LAND : IAND;
+                        case Opcodes.XOR -> is64 ? LXOR : IXOR;
+                        default -> throw new IllegalStateException("ALU operation 0x" + Integer.toHexString(op));
+                    };
+                    load(d);
+                    if (is64) {
+                        if (reg) load(in.src());
+                        else lconst(mv, imm);
+                        mv.visitInsn(jop);
+                    } else {
+                        mv.visitInsn(L2I);
+                        if (reg) {
+                            load(in.src());
+                            mv.visitInsn(L2I);
+                        } else {
+                            iconst(mv, imm);
+                        }
+                        mv.visitInsn(jop);
+                        mv.visitInsn(I2L);
+                        mask32();
+                    }
+                    store(d);
+                }
+            }
+        }
+
+        private void mask32() {
+            mv.visitLdcInsn(LOW32);
+            mv.visitInsn(LAND);
+        }
+
+        // ---------------------------------------------------------------- jumps
+
+        /** Jumps to {@code taken} when the conditional jump's condition holds; falls through otherwise. */
+        private void condition(Insn in, Label taken) {
+            int opcode = in.opcode();
+            boolean is64 = Opcodes.cls(opcode) == Opcodes.JMP;
+            boolean reg = Opcodes.source(opcode) == Opcodes.X;
+            int op = Opcodes.jmpOp(opcode);
+            boolean unsigned = op == Opcodes.JGT || op == Opcodes.JGE || op == Opcodes.JLT || op == Opcodes.JLE;
+            int imm = in.imm();
+            if (is64) {
+                load(in.dst());
+                if (unsigned) {
+                    lconst(mv, Long.MIN_VALUE);
+                    mv.visitInsn(LXOR);
+                }
+                if (reg) {
+                    load(in.src());
+                    if (unsigned) {
+                        lconst(mv, Long.MIN_VALUE);
+                        mv.visitInsn(LXOR);
+                    }
+                } else {
+                    lconst(mv, unsigned ? imm ^ Long.MIN_VALUE : imm);
+                }
+                if (op == Opcodes.JSET) {
+                    mv.visitInsn(LAND);
+                    mv.visitInsn(LCONST_0);
+                }
+                mv.visitInsn(LCMP);
+                mv.visitJumpInsn(switch (op) {
+                    case Opcodes.JEQ -> IFEQ;
+                    case Opcodes.JNE, Opcodes.JSET -> IFNE;
+                    case Opcodes.JGT, Opcodes.JSGT -> IFGT;
+                    case Opcodes.JGE, Opcodes.JSGE -> IFGE;
+                    case Opcodes.JLT, Opcodes.JSLT -> IFLT;
+                    case Opcodes.JLE, Opcodes.JSLE -> IFLE;
+                    default -> throw new IllegalStateException("jump operation 0x" + Integer.toHexString(op));
+                }, taken);
+            } else {
+                load(in.dst());
+                mv.visitInsn(L2I);
+                if (unsigned) {
+                    iconst(mv, Integer.MIN_VALUE);
+                    mv.visitInsn(IXOR);
+                }
+                if (reg) {
+                    load(in.src());
+                    mv.visitInsn(L2I);
+                    if (unsigned) {
+                        iconst(mv, Integer.MIN_VALUE);
+                        mv.visitInsn(IXOR);
+                    }
+                } else {
+                    iconst(mv, unsigned ? imm ^ Integer.MIN_VALUE : imm);
+                }
+                if (op == Opcodes.JSET) {
+                    mv.visitInsn(IAND);
+                    mv.visitJumpInsn(IFNE, taken);
+                    return;
+                }
+                mv.visitJumpInsn(switch (op) {
+                    case Opcodes.JEQ -> IF_ICMPEQ;
+                    case Opcodes.JNE -> IF_ICMPNE;
+                    case Opcodes.JGT, Opcodes.JSGT -> IF_ICMPGT;
+                    case Opcodes.JGE, Opcodes.JSGE -> IF_ICMPGE;
+                    case Opcodes.JLT, Opcodes.JSLT -> IF_ICMPLT;
+                    case Opcodes.JLE, Opcodes.JSLE -> IF_ICMPLE;
+                    default -> throw new IllegalStateException("jump operation 0x" + Integer.toHexString(op));
+                }, taken);
+            }
+        }
+
+        // ---------------------------------------------------------------- calls
+
+        private void call(int i, Insn in) {
+            mark(i);
+            if (in.opcode() == Opcodes.CALLX) {
+                ldcConstant(mv, 0, RT_D);
+                mv.visitVarInsn(ALOAD, L_CTX);
+                load(in.dst());
+                for (int r = 1; r <= 5; r++) load(r);
+                iconst(mv, i);
+                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "callx", "(" + CTX_D + "JJJJJJI)J", false);
+                store(0);
+                return;
+            }
+            int kind = in.src() == Opcodes.PSEUDO_KFUNC_CALL ? JitRuntime.KFUNC : JitRuntime.HELPER;
+            HelperFunction[] table = kind == JitRuntime.KFUNC ? kfuncs : helpers;
+            int id = in.imm();
+            HelperFunction f = id >= 0 && id < table.length ? table[id] : null;
+            if (f == null) {
+                ldcConstant(mv, 0, RT_D);
+                iconst(mv, i);
+                iconst(mv, kind);
+                iconst(mv, id);
+                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "unknownFunction", "(III)L" + FAULT + ";", false);
+                mv.visitInsn(ATHROW);
+                return;
+            }
+            ldcConstant(mv, functionConstant(kind, id, f), FN_D);
+            mv.visitVarInsn(ALOAD, L_CTX);
+            for (int r = 1; r <= 5; r++) load(r);
+            ldcConstant(mv, 0, RT_D);
+            iconst(mv, i);
+            iconst(mv, kind);
+            iconst(mv, id);
+            mv.visitMethodInsn(INVOKESTATIC, RT, "call", "(" + FN_D + CTX_D + "JJJJJ" + RT_D + "III)J", false);
+            store(0);
+        }
+
+        // ---------------------------------------------------------------- memory
+
+        /** How a memory instruction reaches its bytes. */
+        private enum Path { FRAME, STACK_HINT, CHECKED }
+
+        private Path path(int i, Insn in, int base, int size, boolean atomic) {
+            int index = ExecutionContext.STACK_SIZE + in.off();
+            if (base == 10 && index >= 0 && index + size <= ExecutionContext.STACK_SIZE && (!atomic || (in.off() & (size - 1)) == 0)) {
+                return Path.FRAME;
+            }
+            if (!atomic && hints != null && hints.pointerKind(flow.slotOf[i]) == PointerKind.STACK) return Path.STACK_HINT;
+            return Path.CHECKED;
+        }
+
+        /** Pushes the byte array and index of a direct access. */
+        private void arrayIndex(Path p, int base, int off) {
+            mv.visitVarInsn(ALOAD, L_STACK);
+            if (p == Path.FRAME) {
+                mv.visitVarInsn(ILOAD, L_FP);
+                iconst(mv, ExecutionContext.STACK_SIZE + off);
+                mv.visitInsn(IADD);
+            } else {
+                address(base, off);
+                mv.visitMethodInsn(INVOKESTATIC, JM, "stackIndex", "(J)I", false);
+            }
+        }
+
+        private void address(int base, int off) {
+            load(base);
+            if (off != 0) {
+                lconst(mv, off);
+                mv.visitInsn(LADD);
+            }
+        }
+
+        private void loadInsn(int i, Insn in) {
+            int size = Opcodes.sizeBytes(in.opcode());
+            Path p = path(i, in, in.src(), size, false);
+            if (p == Path.CHECKED) {
+                mark(i);
+                mv.visitVarInsn(ALOAD, L_MEM);
+                address(in.src(), in.off());
+                mv.visitMethodInsn(INVOKEVIRTUAL, MEM, "load" + size * 8, "(J)J", false);
+            } else {
+                arrayIndex(p, in.src(), in.off());
+                mv.visitMethodInsn(INVOKESTATIC, JM, "load" + size * 8, "([BI)J", false);
+            }
+            if (Opcodes.mode(in.opcode()) == Opcodes.MEMSX) {
+                mv.visitInsn(L2I);
+                if (size == 1) mv.visitInsn(I2B);
+                else if (size == 2) mv.visitInsn(I2S);
+                mv.visitInsn(I2L);
+            }
+            store(in.dst());
+        }
+
+        private void storeInsn(int i, Insn in) {
+            int opcode = in.opcode();
+            int size = Opcodes.sizeBytes(opcode);
+            boolean atomic = Opcodes.mode(opcode) == Opcodes.ATOMIC;
+            Path p = path(i, in, in.dst(), size, atomic);
+            if (atomic) {
+                atomic(i, in, size, p);
+                return;
+            }
+            if (p == Path.CHECKED) {
+                mark(i);
+                mv.visitVarInsn(ALOAD, L_MEM);
+                address(in.dst(), in.off());
+            } else {
+                arrayIndex(p, in.dst(), in.off());
+            }
+            if (Opcodes.cls(opcode) == Opcodes.ST) lconst(mv, in.imm());
+            else load(in.src());
+            if (p == Path.CHECKED) mv.visitMethodInsn(INVOKEVIRTUAL, MEM, "store" + size * 8, "(JJ)V", false);
+            else mv.visitMethodInsn(INVOKESTATIC, JM, "store" + size * 8, "([BIJ)V", false);
+        }
+
+        private void atomic(int i, Insn in, int size, Path p) {
+            int bits = size * 8;
+            int op = in.imm();
+            String name = switch (op & ~Opcodes.FETCH) {
+                case Opcodes.ADD -> "fetchAdd";
+                case Opcodes.AND -> "fetchAnd";
+                case Opcodes.OR -> "fetchOr";
+                case Opcodes.XOR -> "fetchXor";
+                case Opcodes.XCHG & ~Opcodes.FETCH -> "exchange";
+                case Opcodes.CMPXCHG & ~Opcodes.FETCH -> "compareExchange";
+                default -> throw new IllegalStateException("atomic operation 0x" + Integer.toHexString(op));
+            };
+            boolean cmpxchg = op == Opcodes.CMPXCHG;
+            if (p == Path.CHECKED) {
+                mark(i);
+                mv.visitVarInsn(ALOAD, L_MEM);
+                address(in.dst(), in.off());
+            } else {
+                arrayIndex(p, in.dst(), in.off());
+            }
+            if (cmpxchg) load(0);
+            load(in.src());
+            String args = cmpxchg ? "JJ" : "J";
+            if (p == Path.CHECKED) mv.visitMethodInsn(INVOKEVIRTUAL, MEM, name + bits, "(J" + args + ")J", false);
+            else mv.visitMethodInsn(INVOKESTATIC, JM, name + bits, "([BI" + args + ")J", false);
+            if (cmpxchg) store(0);
+            else if ((op & Opcodes.FETCH) != 0) store(in.src());
+            else mv.visitInsn(POP2);
+        }
+    }
+
+    /** For tests and the dump: the blocks of each subprogram. */
+    static String describe(ControlFlow flow) {
+        StringBuilder sb = new StringBuilder();
+        for (ControlFlow.Subprogram sp : flow.subprograms) sb.append("f").append(sp.entry()).append(' ').append(Arrays.toString(sp.blocks())).append('\n');
+        return sb.toString();
+    }
+}
