@@ -50,7 +50,8 @@ final class OsgiFrameworkControl implements FrameworkControl {
     }
 
     /**
-     * Restarts every bundle in start-level order, in this process, as a framework restart would.
+     * Restarts every bundle but the console's (see {@link #isConsole}) in start-level order, in
+     * this process, as a framework restart would.
      * (Updating the system bundle would make the launcher end the JVM with status 122 instead.)
      * The bundles stop in reverse start order, so SCR deactivates every component, the runtime
      * with its programs, maps and links among them; they start again in start order, which makes a
@@ -64,7 +65,7 @@ final class OsgiFrameworkControl implements FrameworkControl {
         Thread t = new Thread(() -> {
             List<Bundle> started = new ArrayList<>();
             for (Bundle b : systemContext.getBundles()) {
-                if (b.getBundleId() != 0 && (b.getState() == Bundle.ACTIVE || b.getState() == Bundle.STARTING)) started.add(b);
+                if (b.getBundleId() != 0 && !isConsole(b) && (b.getState() == Bundle.ACTIVE || b.getState() == Bundle.STARTING)) started.add(b);
             }
             Comparator<Bundle> startOrder = Comparator.<Bundle>comparingInt(b -> b.adapt(BundleStartLevel.class).getStartLevel())
                     .thenComparingLong(Bundle::getBundleId);
@@ -87,5 +88,15 @@ final class OsgiFrameworkControl implements FrameworkControl {
             System.clearProperty(REBOOTING);
         }, "kbpf-reboot");
         t.start();
+    }
+
+    /**
+     * The shell is the machine's console, not the machine: like a serial console it stays
+     * connected through a reboot (Gogo's runtime cannot restart in one process either — it
+     * keeps System.out replaced).
+     */
+    private static boolean isConsole(Bundle b) {
+        String bsn = String.valueOf(b.getSymbolicName());
+        return bsn.startsWith("org.apache.felix.gogo.") || bsn.equals("org.jline");
     }
 }
