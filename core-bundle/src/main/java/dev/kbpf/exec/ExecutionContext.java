@@ -38,6 +38,7 @@ public final class ExecutionContext implements CallContext {
     // set by the executor around each helper call: who is calling, from which frame (for callbacks)
     private Executor caller;
     private int callerFrame;
+    private int callSlot = -1;
     private Executor pendingTailCall;
     private int tailCalls;
     private Object attachment;
@@ -123,12 +124,21 @@ public final class ExecutionContext implements CallContext {
      * Called by an executor just before it calls a helper or kfunc: which executor is calling and
      * from which stack frame, so a callback the function runs gets the next frame of the same program.
      */
+    /** The slot of the call instruction of the current helper or kfunc, or -1 where the executor does not say. */
+    public int callSlot() { return callSlot; }
+
     /** The stack frame of the program calling the current helper or kfunc (0 when none has been entered). */
     public int callerFrame() { return callerFrame; }
 
     public void enterCall(Executor executor, int frame) {
+        enterCall(executor, frame, -1);
+    }
+
+    /** As {@link #enterCall(Executor, int)}, with the slot of the call instruction (what a crash dump shows as the caller's pc). */
+    public void enterCall(Executor executor, int frame, int callSlot) {
         this.caller = executor;
         this.callerFrame = frame;
+        this.callSlot = callSlot;
     }
 
     /**
@@ -145,12 +155,14 @@ public final class ExecutionContext implements CallContext {
         }
         Executor executor = caller;
         int frame = callerFrame;
+        int slot = callSlot;
         if (executor == null) throw new IllegalArgumentException("no program is calling");
         try {
             return executor.invoke(this, (int) Address.offset(function), frame + 1, r1, r2, r3, r4, r5);
         } finally {
             caller = executor;   // the callback's own helper calls changed them
             callerFrame = frame;
+            callSlot = slot;
         }
     }
 

@@ -347,7 +347,7 @@ public final class Interpreter implements Executor {
         if (f == null) {
             throw new ExecutionFault(ExecutionFault.Kind.UNKNOWN_FUNCTION, slotOf[pc], "no " + what + " with id " + id, null);
         }
-        ctx.enterCall(this, depth);
+        ctx.enterCall(this, depth, slotOf[pc]);
         try {
             return f.call(ctx, r[1], r[2], r[3], r[4], r[5]);
         } catch (ExecutionFault e) {

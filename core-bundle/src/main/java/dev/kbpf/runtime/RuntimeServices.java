@@ -162,4 +162,7 @@ final class RuntimeServices implements HelperServices {
     public long framePointer(CallContext ctx) {
         return ExecutionContext.framePointer(((ExecutionContext) ctx).callerFrame());
     }
+
+    @Override
+    public int callInsnIndex(CallContext ctx) { return ((ExecutionContext) ctx).callSlot(); }
 }
