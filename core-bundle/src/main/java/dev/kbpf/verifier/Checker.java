@@ -114,6 +114,7 @@ final class Checker {
         accessMapMixed = new boolean[n];
         subprogDepth = new int[ps.subprogStart.length];
         resolvePseudo();
+        ps.computeLiveness(this::argRegs);
         prec = Precision.compute(ps, this::preciseArgs);
         // callbacks (lddw pseudo func targets) are prune points at their entry: callback iterations converge there
         for (int i = 0; i < n; i++) {
@@ -157,6 +158,15 @@ final class Checker {
         if (insns.length > limit) {
             throw new Reject(Errno.E2BIG, "program of " + insns.length + " insns is too large (limit " + limit + ")");
         }
+    }
+
+    /** The argument registers the call at {@code idx} reads, from the callee's prototype (all five when unknown). */
+    private int argRegs(int idx) {
+        Insn in = insns[idx];
+        FunctionProto proto = null;
+        if (in.src() == CALL_HELPER) proto = env.helper(in.imm()).map(HelperDescriptor::proto).orElse(null);
+        else if (in.src() == PSEUDO_KFUNC_CALL && kfuncs[idx] != null) proto = kfuncs[idx].descriptor().proto();
+        return proto == null ? 0x3e : ((1 << (proto.args().size() + 1)) - 2);
     }
 
     /**

@@ -25,7 +25,7 @@ final class LoopCases {
                 + "jle %r1, 48, l; mov %r0, 0; exit", EACCES, "invalid access to map value, value_size=48 off=48 size=1"));
         c.add(reject("infinite loop: jump to self", "mov %r0, 0; ldxw %r2, [%r1+0]; jne %r2, 0, +1; exit; l: ja l", EINVAL, "infinite loop detected at insn 4"));
         c.add(reject("infinite loop: no progress", "mov %r0, 0; l: jeq %r0, 0, l; exit", EINVAL, "infinite loop detected at insn 1"));
-        c.add(reject("infinite loop: random exit condition never changes state", "l: call 7; jne %r0, 0, l; exit", EINVAL, "infinite loop detected at insn 1"));
+        c.add(reject("infinite loop: random exit condition never changes state", "l: call 7; jne %r0, 0, l; exit", EINVAL, "infinite loop detected at insn 0"));
         c.add(reject("loop that does not terminate in time", "mov %r1, 0; l: add %r1, 1; jne %r1, 0, l; mov %r0, 0; exit", E2BIG,
                 "BPF program is too large. Processed 1000001 insn").level(0));
         c.add(accept("loop near the complexity limit", "mov %r1, 0; l: add %r1, 1; jlt %r1, 300000, l; mov %r0, 0; exit").level(0)
