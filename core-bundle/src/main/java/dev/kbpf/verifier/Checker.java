@@ -11,7 +11,7 @@ import dev.kbpf.spi.FunctionProto;
 import dev.kbpf.spi.HelperDescriptor;
 import dev.kbpf.spi.KfuncFlag;
 import dev.kbpf.spi.RetType;
-import dev.kbpf.verifier.log.InsnPrinter;
+import dev.kbpf.isa.Disassembler;
 import dev.kbpf.verifier.log.VerifierLog;
 import dev.kbpf.verifier.scalar.AluOp;
 import dev.kbpf.verifier.scalar.BranchOutcome;
@@ -50,7 +50,7 @@ final class Checker {
     final boolean bpfCapable;
     final boolean strictAlignment;
     final ContextLayout ctxLayout;
-    final InsnPrinter printer;
+    final Disassembler printer;
 
     ProgramStructure ps;
     Precision prec;
@@ -88,7 +88,7 @@ final class Checker {
         this.strictAlignment = (in.loadFlags() & LoadFlags.BPF_F_STRICT_ALIGNMENT) != 0;
         ContextLayout l = env.contextLayout(progType);
         this.ctxLayout = l == null ? ContextLayout.defaultFor(progType) : l;
-        this.printer = new InsnPrinter(HelperNames::funcName, this::kfuncName);
+        this.printer = new Disassembler(Disassembler.Names.of(HelperNames::funcName, this::kfuncName));
     }
 
     private String kfuncName(int id) {
@@ -276,7 +276,7 @@ final class Checker {
                     lastSourceLine = src;
                 }
                 Insn next = insns[idx].isWide() && idx + 1 < insns.length ? insns[idx + 1] : null;
-                insnText = idx + ": " + printer.print(insns[idx], next);
+                insnText = printer.line(idx, insns[idx], next);
             }
             scratchedRegs = 0;
             scratchedSlots = 0;
