@@ -89,8 +89,14 @@ public interface Bpf {
     /** {@code BPF_MAP_GET_NEXT_KEY}: the key after {@code key} (the first key when {@code key} is null), or empty at the end. */
     Optional<byte[]> mapGetNextKey(int mapId, byte[] key);
 
-    /** Opens a reader of a {@code RINGBUF} map's records; {@code EINVAL} for another map type. */
-    RingBufferReader ringBufferOpen(int mapId, RingBufferReader.Handler handler);
+    /**
+     * Opens a reader of a {@code RINGBUF} map's records; {@code EINVAL} for another map type.
+     *
+     * <p>A default for implementations that predate it: {@code ENOTSUPP}.
+     */
+    default RingBufferReader ringBufferOpen(int mapId, RingBufferReader.Handler handler) {
+        throw new BpfException(Errno.ENOTSUPP, "ring buffer readers are not supported by " + getClass().getName());
+    }
 
     // ---- links and tracepoints ----
 

@@ -46,7 +46,7 @@ public final class ElfLoader {
      * Loads an object from its bytes.
      *
      * @param bytes   the ELF file
-     * @param objName the object's name, used as the prefix of global-data map names ({@code counter} → {@code counter.bss})
+     * @param objName the object's name, the prefix of global-data map names ({@code counter} → {@code counter.bss})
      * @throws ElfException when the object is malformed or uses something kbpf does not support
      */
     public static BpfObject load(byte[] bytes, String objName) {

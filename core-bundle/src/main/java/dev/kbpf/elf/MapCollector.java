@@ -216,7 +216,7 @@ final class MapCollector {
             throw new ElfException("section '" + sec.name() + "': " + sec.size() + " bytes of global data exceed the largest map value (" + MAX_GLOBAL_DATA + ")");
         }
         boolean ro = isReadOnlyData(sec);
-        Builder b = new Builder(objName + sec.name(), MapKind.GLOBAL_DATA, MapType.ARRAY, 4, sec.size(), 1,
+        Builder b = new Builder(internalMapName(objName, sec.name()), MapKind.GLOBAL_DATA, MapType.ARRAY, 4, sec.size(), 1,
                 ro ? MapSpec.BPF_F_RDONLY_PROG : 0, ro, elf.contents(sec).bytes(0, sec.size()), sec, 0, sec.size(), -1);
         for (ElfSymbol s : elf.symbols()) {
             if (s.shndx() != sec.index() || s.type() != ElfSymbol.STT_OBJECT) continue;
@@ -228,6 +228,28 @@ final class MapCollector {
         b.variables.sort(Comparator.comparingInt(GlobalVariable::offset));
         dataMaps.put(sec.index(), maps.size());
         maps.add(b);
+    }
+
+    /** Linux's {@code BPF_OBJ_NAME_LEN}: a map name holds at most 15 characters and a NUL. */
+    static final int BPF_OBJ_NAME_LEN = 16;
+
+    /**
+     * libbpf's name for the map of a global-data section, which must fit {@code BPF_OBJ_NAME_LEN}:
+     * up to 8 characters of the object's name, then the section name with room for at least 7
+     * ({@code crash_kexec} + {@code .rodata} → {@code crash_ke.rodata}); a section with a second
+     * dot is named alone ({@code .rodata.str1.1}); characters the kernel refuses become {@code _}.
+     */
+    static String internalMapName(String objName, String section) {
+        int suffix = Math.min(Math.max(7, section.length()), BPF_OBJ_NAME_LEN - 1);
+        int prefix = section.indexOf('.', 1) >= 0 ? 0 : Math.min(BPF_OBJ_NAME_LEN - suffix - 1, objName.length());
+        String name = objName.substring(0, prefix) + section.substring(0, Math.min(suffix, section.length()));
+        if (name.length() > BPF_OBJ_NAME_LEN - 1) name = name.substring(0, BPF_OBJ_NAME_LEN - 1);
+        StringBuilder sb = new StringBuilder(name.length());
+        for (char c : name.toCharArray()) {
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+            sb.append(ok ? c : '_');
+        }
+        return sb.toString();
     }
 
     /** The map index of a global-data section, if it is one. */

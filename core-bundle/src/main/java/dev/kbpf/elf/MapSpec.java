@@ -8,8 +8,11 @@ import java.util.Optional;
 /**
  * One map that an object declares, as the runtime should create it.
  *
- * @param name         the map's name: the C variable for BTF and legacy maps; {@code <obj><section>}
- *                     (e.g. {@code globals.rodata}) for global data, as libbpf names internal maps
+ * @param name         the map's name: the C variable for BTF and legacy maps (a runtime cuts it to 15
+ *                     characters when it creates the map, as libbpf does); for global data, libbpf's
+ *                     internal name, which fits 15 characters: up to 8 of the object's name and the
+ *                     section ({@code globals.rodata}, {@code crash_ke.rodata}), or the section alone when
+ *                     it has a second dot ({@code .rodata.str1.1})
  * @param kind         where it was declared
  * @param type         the map type
  * @param keySize      key size in bytes (0 for {@code RINGBUF})

@@ -123,6 +123,9 @@ public final class ExecutionContext implements CallContext {
      * Called by an executor just before it calls a helper or kfunc: which executor is calling and
      * from which stack frame, so a callback the function runs gets the next frame of the same program.
      */
+    /** The stack frame of the program calling the current helper or kfunc (0 when none has been entered). */
+    public int callerFrame() { return callerFrame; }
+
     public void enterCall(Executor executor, int frame) {
         this.caller = executor;
         this.callerFrame = frame;

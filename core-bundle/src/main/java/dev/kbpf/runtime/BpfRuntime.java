@@ -68,10 +68,6 @@ import java.util.function.Predicate;
  * helper providers and the kfunc registry as they come and go.
  */
 public final class BpfRuntime implements Bpf, KfuncRegistryListener {
-    /** Linux's MAX_TAIL_CALL_CNT. */
-    static final int MAX_TAIL_CALLS = 33;
-    /** Region id of code addresses ({@code lddw} pseudo func): never attached, so dereferencing one faults. */
-    static final int CODE_REGION = 15;
 
     private final Machine machine;
     private final SysctlRegistry sysctls;
@@ -296,7 +292,7 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener {
                         value = bound(in.src() == Opcodes.PSEUDO_MAP_FD ? in.imm() : fdArray.get(in.imm())).handleAddress();
                 case Opcodes.PSEUDO_MAP_VALUE, Opcodes.PSEUDO_MAP_IDX_VALUE ->
                         value = bound(in.src() == Opcodes.PSEUDO_MAP_VALUE ? in.imm() : fdArray.get(in.imm())).valueAddress(0, next.imm());
-                case Opcodes.PSEUDO_FUNC -> value = Address.of(CODE_REGION, pc + 1 + in.imm());
+                case Opcodes.PSEUDO_FUNC -> value = Address.of(dev.kbpf.memory.AddressSpace.CODE_ID, pc + 1 + in.imm());
                 default -> throw new BpfException(Errno.EINVAL, "insn " + pc + ": lddw form src=" + in.src() + " is not supported");
             }
             out.set(pc, new Insn(Opcodes.LD_IMM64, in.dst(), 0, 0, (int) value));
@@ -384,42 +380,38 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener {
         ExecutionContext ctx = run.ctx;
         long r1 = run.context(record, length, writableContext);
         Object outer = ctx.attachment();
-        int outerTailCalls = run.tailCalls;
-        run.tailCalls = 0;
+        ctx.setAttachment(p);
         try {
-            LoadedProgram current = p;
-            while (true) {
-                ctx.setAttachment(current);
-                long r0 = current.executor().run(ctx, r1);
-                LoadedProgram next = run.pendingTailCall;
-                if (next == null) return r0;
-                run.pendingTailCall = null;
-                current = next;
+            long r0 = p.executor().run(ctx, r1);
+            // an executor that does not end the program at a tail call leaves it pending: run it now
+            for (Executor next = ctx.takeTailCall(); next != null; next = ctx.takeTailCall()) {
+                r0 = next.invoke(ctx, 0, 0, r1, 0, 0, 0, 0);
             }
+            return r0;
         } catch (ExecutionFault f) {
             dmesg(LogLevel.KERN_ERR, "kbpf: prog " + p.id() + " (" + p.name() + ") faulted: " + f.getMessage());
             return 0;
         } finally {
-            run.pendingTailCall = null;
-            run.tailCalls = outerTailCalls;
+            ctx.takeTailCall();
             ctx.setAttachment(outer);
         }
     }
 
+    /** {@code bpf_tail_call}: the target replaces the calling program when the helper returns. */
     long tailCall(ExecutionContext ctx, MapMemory.Bound progArray, long index) {
         if (progArray == null || !(progArray.map() instanceof ProgArrayMap pa)) return Errno.EINVAL.negative();
-        ProgramRun run = runs.get();
-        if (run.tailCalls >= MAX_TAIL_CALLS) return Errno.ENOENT.negative();
         if (index < 0 || index >= pa.maxEntries()) return Errno.ENOENT.negative();
         if (!(pa.program(index) instanceof LoadedProgram target) || !programs.containsKey(target.id())) return Errno.ENOENT.negative();
-        run.tailCalls++;
-        run.pendingTailCall = target;
-        return 0;
+        return ctx.requestTailCall(target.executor()) ? 0 : Errno.ENOENT.negative();
     }
 
+    /** A callback ({@code bpf_loop}) runs in the calling program's next stack frame. */
     long callback(ExecutionContext ctx, long function, long r1, long r2, long r3, long r4, long r5) {
-        // callbacks (bpf_loop) need the executor to enter a subprogram: not supported yet
-        return Errno.ENOTSUPP.negative();
+        try {
+            return ctx.callback(function, r1, r2, r3, r4, r5);
+        } catch (IllegalArgumentException e) {
+            return Errno.EINVAL.negative();
+        }
     }
 
     // ---------------------------------------------------------------- maps

@@ -18,10 +18,6 @@ final class ProgramRun {
     private int lastLength = -1;
     private boolean lastWritable;
     private long lastAddress;
-    /** Tail calls taken in the current run (at most 33, Linux's MAX_TAIL_CALL_CNT). */
-    int tailCalls;
-    /** The program a successful bpf_tail_call jumps to when the current one returns. */
-    LoadedProgram pendingTailCall;
 
     ProgramRun(RegionTable regions, HelperServices services) {
         ctx = new ExecutionContext(regions);

@@ -151,4 +151,15 @@ final class RuntimeServices implements HelperServices {
     public void tracePrintk(CallContext ctx, String text) {
         tracePipe.printk(Cpus.current(), text);
     }
+
+    @Override
+    public java.util.Optional<dev.kbpf.api.ProgType> programType(CallContext ctx) {
+        Object a = ((ExecutionContext) ctx).attachment();
+        return a instanceof LoadedProgram p ? java.util.Optional.of(p.type()) : java.util.Optional.empty();
+    }
+
+    @Override
+    public long framePointer(CallContext ctx) {
+        return ExecutionContext.framePointer(((ExecutionContext) ctx).callerFrame());
+    }
 }

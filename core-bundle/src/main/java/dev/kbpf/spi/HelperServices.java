@@ -1,5 +1,8 @@
 package dev.kbpf.spi;
 
+import dev.kbpf.api.ProgType;
+import java.util.Optional;
+
 /**
  * What the BPF runtime offers helper and kfunc bodies beyond raw memory: maps, ring and perf
  * buffers, tail calls, callbacks, the current CPU and program, the trace pipe. The kernel's
@@ -61,4 +64,24 @@ public interface HelperServices {
 
     /** Writes a line to the trace pipe ({@code bpf_trace_printk}), with the task, pid, CPU and time. */
     void tracePrintk(CallContext ctx, String text);
+
+    // ---- the caller's frame, for destructive kfuncs: a panic or crash dump shows where it was called
+
+    /**
+     * The type of the calling program. Empty where the runtime does not say; destructive kfuncs
+     * then record their caller by its {@link ProgRef} only, without a frame.
+     */
+    default Optional<ProgType> programType(CallContext ctx) { return Optional.empty(); }
+
+    /**
+     * The index of the call instruction being executed (in the program as loaded, {@code lddw}
+     * counting two slots), or -1 where the executor does not track it.
+     */
+    default int callInsnIndex(CallContext ctx) { return -1; }
+
+    /**
+     * {@code r10} of the calling frame — one past the last byte of its stack, so the 512 bytes
+     * below it are the caller's stack ({@link CallContext#read}) — or 0 where unknown.
+     */
+    default long framePointer(CallContext ctx) { return 0; }
 }

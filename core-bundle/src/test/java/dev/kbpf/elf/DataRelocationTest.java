@@ -20,17 +20,17 @@ class DataRelocationTest {
     @Test
     void pointersInDataNameTheirTargetMapAndOffset() throws IOException {
         BpfObject o = ElfLoader.load(fixture("data_pointers.o"), "data_pointers");
-        assertEquals(List.of("data_pointers.bss", "data_pointers.data", "data_pointers.rodata.str1.1"),
+        assertEquals(List.of("data_poi.bss", "data_poi.data", ".rodata.str1.1"),
                 o.maps().stream().map(MapSpec::name).toList());
-        int bss = o.mapIndex("data_pointers.bss").getAsInt(), str = o.mapIndex("data_pointers.rodata.str1.1").getAsInt();
-        MapSpec data = o.map("data_pointers.data").orElseThrow();
+        int bss = o.mapIndex("data_poi.bss").getAsInt(), str = o.mapIndex(".rodata.str1.1").getAsInt();
+        MapSpec data = o.map("data_poi.data").orElseThrow();
         // current = &counters[1]; names = { "installed", "started" }
         assertEquals(List.of(new DataRelocation(0, 8, bss, 8), new DataRelocation(8, 8, str, 0), new DataRelocation(16, 8, str, 10)),
                 data.dataRelocations());
         assertEquals(List.of(new GlobalVariable("current", 0, 8), new GlobalVariable("names", 8, 16)), data.variables());
         // lddw of names: the .data map at offset 8
         ProgramSpec p = o.programs().get(0);
-        assertEquals(o.mapIndex("data_pointers.data").getAsInt(), p.insns().get(7).imm());
+        assertEquals(o.mapIndex("data_poi.data").getAsInt(), p.insns().get(7).imm());
         assertEquals(8, p.insns().get(8).imm());
     }
 

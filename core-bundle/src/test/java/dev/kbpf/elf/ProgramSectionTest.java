@@ -88,6 +88,18 @@ class ProgramSectionTest {
     }
 
     @Test
+    void internalMapNamesFollowLibbpfAndFitFifteenCharacters() {
+        assertEquals("counter.rodata", MapCollector.internalMapName("counter", ".rodata"));
+        assertEquals("my_objec.rodata", MapCollector.internalMapName("my_object_name", ".rodata"));
+        assertEquals("my_objec.bss", MapCollector.internalMapName("my_object_name", ".bss"));
+        assertEquals("panic.data", MapCollector.internalMapName("panic", ".data"));
+        assertEquals(".rodata.str1.1", MapCollector.internalMapName("panic", ".rodata.str1.1"));
+        assertEquals(".data.very_long", MapCollector.internalMapName("x", ".data.very_long_name"));
+        assertEquals("my_obj_.bss", MapCollector.internalMapName("my-obj!", ".bss"));
+        assertEquals(".rodata_config_", MapCollector.internalMapName("a", ".rodata_config_x")); // no room left for a prefix
+    }
+
+    @Test
     void gplCompatibleLicensesAreTheKernelsList() {
         for (String l : new String[] {"GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"}) {
             assertTrue(Licenses.isGplCompatible(l), l);
