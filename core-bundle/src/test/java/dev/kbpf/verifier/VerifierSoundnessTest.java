@@ -230,7 +230,15 @@ class VerifierSoundnessTest {
                 int idx = 5;
                 body.add(new Insn(0x61, idx, 6, (short) (4 * rnd.nextInt(8)), 0)); // an unknown u32 from the context
                 switch (rnd.nextInt(4)) {
-                    case 0 -> body.add(new Insn(0x57, idx, 0, (short) 0, (1 << rnd.nextInt(7)) - 1));
+                    case 0 -> {
+                        body.add(new Insn(0x57, idx, 0, (short) 0, (1 << rnd.nextInt(7)) - 1));
+                        if (rnd.nextBoolean()) { // through a (maybe narrow, maybe mismatched) spill and fill
+                            int[] st = {0x63, 0x6b, 0x73, 0x7b}, ld = {0x61, 0x69, 0x71, 0x79};
+                            int off = -24 - (rnd.nextInt(4) == 0 ? 4 : 0);
+                            body.add(new Insn(st[rnd.nextInt(4)], 10, idx, (short) off, 0));
+                            body.add(new Insn(ld[rnd.nextInt(4)], idx, 10, (short) (off + (rnd.nextInt(4) == 0 ? 2 : 0)), 0));
+                        }
+                    }
                     case 1 -> {
                         int bound = rnd.nextInt(64);
                         body.add(new Insn(0x25, idx, 0, (short) 1, bound)); // if idx > bound skip the add
