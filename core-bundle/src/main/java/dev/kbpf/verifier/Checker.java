@@ -1484,6 +1484,7 @@ final class Checker {
                         throw Reject.acces("R%d type=%s expected=fp", regno, typeName(r));
                     }
                 }
+                default -> throw Reject.inval("arg#%d of %s#%d has an argument type the verifier does not know: %s", i, name, id, t);
             }
         }
         return meta;
@@ -1624,6 +1625,7 @@ final class Checker {
                 r0.refObjId = r0.id;
                 cur.acquire(r0.id, idx);
             }
+            default -> throw Reject.inval("%s returns a type the verifier does not know: %s", name, ret);
         }
     }
 
