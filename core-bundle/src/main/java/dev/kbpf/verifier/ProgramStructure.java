@@ -79,12 +79,13 @@ final class ProgramStructure {
         starts.add(0);
         for (int i = 0; i < n; i++) {
             Insn in = insns[i];
+            boolean kfuncCall = in.opcode() == (JMP | CALL) && in.src() == PSEUDO_KFUNC_CALL;
+            if ((isPseudoCall(in) || isPseudoFunc(in) || kfuncCall) && !bpfCapable) {
+                throw new Reject(Errno.EPERM, "loading/calling other bpf or kernel functions are allowed for CAP_BPF and CAP_SYS_ADMIN");
+            }
             if (isPseudoCall(in) || isPseudoFunc(in)) {
                 long target = (long) i + in.imm() + 1;
                 if (target < 0 || target >= n) throw Reject.inval("call to invalid destination");
-                if (isPseudoCall(in) && !bpfCapable) {
-                    throw new Reject(Errno.EPERM, "function calls to other bpf functions are allowed for CAP_BPF and CAP_SYS_ADMIN");
-                }
                 starts.add((int) target);
             }
             if (isLddw(in)) i++;
