@@ -921,6 +921,7 @@ final class Checker {
         f.touch(-off);
         if (f == cur.cur()) scratchedSlots |= 1L << spi;
         boolean zeroImm = isSt && value.isConstZero();
+        if (value.isPointer() && size != 8) throw Reject.acces("invalid size of register spill");
         if (size == 8 && !zeroImm) {
             // spill: the slot keeps the register's exact state
             for (int i = 0; i < 8; i++) f.stack[spi * 8 + i] = FuncFrame.SPILL;

@@ -40,6 +40,7 @@ final class StackCases {
         c.add(accept("wide read over a narrow spill and initialised bytes", "ldxw %r1, [%r1+0]; stw [%r10-4], 0; stxw [%r10-8], %r1; ldxdw %r0, [%r10-8]; exit"));
         c.add(accept("narrow read inside a narrow spill", "mov %r1, 0x12345; stxw [%r10-8], %r1; ldxh %r0, [%r10-6]; jeq %r0, 1, +2; " + TRAP + "; exit"));
         c.add(accept("overwriting part of a narrow spill", "mov %r1, 5; stxw [%r10-8], %r1; stb [%r10-7], 1; ldxw %r0, [%r10-8]; jgt %r0, 5, +1; exit; exit"));
+        c.add(reject("narrow spill of a pointer", "stxw [%r10-8], %r1; mov %r0, 0; exit", EACCES, "invalid size of register spill"));
         c.add(reject("narrow fill of spilled pointer", "stxdw [%r10-8], %r1; ldxw %r0, [%r10-8]; exit", EACCES, "invalid size of register fill"));
         c.add(unpriv(reject("corrupt spilled pointer", "stxdw [%r10-8], %r1; stb [%r10-8], 0; mov %r0, 0; exit", EACCES,
                 "attempt to corrupt spilled pointer on stack")));
