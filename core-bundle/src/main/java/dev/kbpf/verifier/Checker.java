@@ -11,7 +11,7 @@ import dev.kbpf.spi.FunctionProto;
 import dev.kbpf.spi.HelperDescriptor;
 import dev.kbpf.spi.KfuncFlag;
 import dev.kbpf.spi.RetType;
-import dev.kbpf.verifier.log.InsnPrinter;
+import dev.kbpf.isa.Disassembler;
 import dev.kbpf.verifier.log.VerifierLog;
 import dev.kbpf.verifier.scalar.AluOp;
 import dev.kbpf.verifier.scalar.BranchOutcome;
@@ -50,7 +50,7 @@ final class Checker {
     final boolean bpfCapable;
     final boolean strictAlignment;
     final ContextLayout ctxLayout;
-    final InsnPrinter printer;
+    final Disassembler printer;
 
     ProgramStructure ps;
     Precision prec;
@@ -88,7 +88,7 @@ final class Checker {
         this.strictAlignment = (in.loadFlags() & LoadFlags.BPF_F_STRICT_ALIGNMENT) != 0;
         ContextLayout l = env.contextLayout(progType);
         this.ctxLayout = l == null ? ContextLayout.defaultFor(progType) : l;
-        this.printer = new InsnPrinter(HelperNames::funcName, this::kfuncName);
+        this.printer = new Disassembler(Disassembler.Names.of(HelperNames::funcName, this::kfuncName));
     }
 
     private String kfuncName(int id) {
@@ -114,6 +114,7 @@ final class Checker {
         accessMapMixed = new boolean[n];
         subprogDepth = new int[ps.subprogStart.length];
         resolvePseudo();
+        ps.computeLiveness(this::argRegs);
         prec = Precision.compute(ps, this::preciseArgs);
         // callbacks (lddw pseudo func targets) are prune points at their entry: callback iterations converge there
         for (int i = 0; i < n; i++) {
@@ -157,6 +158,15 @@ final class Checker {
         if (insns.length > limit) {
             throw new Reject(Errno.E2BIG, "program of " + insns.length + " insns is too large (limit " + limit + ")");
         }
+    }
+
+    /** The argument registers the call at {@code idx} reads, from the callee's prototype (all five when unknown). */
+    private int argRegs(int idx) {
+        Insn in = insns[idx];
+        FunctionProto proto = null;
+        if (in.src() == CALL_HELPER) proto = env.helper(in.imm()).map(HelperDescriptor::proto).orElse(null);
+        else if (in.src() == PSEUDO_KFUNC_CALL && kfuncs[idx] != null) proto = kfuncs[idx].descriptor().proto();
+        return proto == null ? 0x3e : ((1 << (proto.args().size() + 1)) - 2);
     }
 
     /**
@@ -266,7 +276,7 @@ final class Checker {
                     lastSourceLine = src;
                 }
                 Insn next = insns[idx].isWide() && idx + 1 < insns.length ? insns[idx + 1] : null;
-                insnText = idx + ": " + printer.print(insns[idx], next);
+                insnText = printer.line(idx, insns[idx], next);
             }
             scratchedRegs = 0;
             scratchedSlots = 0;
@@ -411,7 +421,7 @@ final class Checker {
             FuncFrame fo = prev.frames[f], fc = cur.frames[f];
             for (int r = 0; r < 11; r++) widen(fo.regs[r], fc.regs[r]);
             for (int s = 0; s < fc.spilled.length; s++) {
-                if (fc.spilled[s] != null && fo.spilled[s] != null && fc.stack[s * 8] == FuncFrame.SPILL && fo.stack[s * 8] == FuncFrame.SPILL) {
+                if (fc.spilled[s] != null && fo.spilled[s] != null && fc.spillAt(s) && fo.spillAt(s)) {
                     widen(fo.spilled[s], fc.spilled[s]);
                 }
             }
@@ -910,19 +920,33 @@ final class Checker {
         int spi = FuncFrame.slotOf(off);
         f.touch(-off);
         if (f == cur.cur()) scratchedSlots |= 1L << spi;
-        if (size == 8 && !(isSt && value.isConstZero())) {
+        boolean zeroImm = isSt && value.isConstZero();
+        if (value.isPointer() && size != 8) throw Reject.acces("invalid size of register spill");
+        if (size == 8 && !zeroImm) {
             // spill: the slot keeps the register's exact state
             for (int i = 0; i < 8; i++) f.stack[spi * 8 + i] = FuncFrame.SPILL;
-            RegState s = new RegState(value);
-            f.spilled[spi] = s;
+            f.spilled[spi] = new RegState(value);
+            f.spillSize[spi] = 8;
             return;
         }
-        int b0 = -off - 1;
-        // a partial write destroys the spilled register of the slot
-        if (f.stack[b0] == FuncFrame.SPILL) {
-            RegState sp = f.spilled[spi];
-            if (sp != null && sp.isPointer() && !allowPtrLeaks) throw Reject.acces("attempt to corrupt spilled pointer on stack");
-            f.scrubSlot(spi);
+        // a write into part of a spilled register destroys it
+        for (int i = 0; i < size; i++) {
+            if (f.stack[-(off + i) - 1] == FuncFrame.SPILL) {
+                RegState sp = f.spilled[spi];
+                if (sp != null && sp.isPointer() && !allowPtrLeaks) throw Reject.acces("attempt to corrupt spilled pointer on stack");
+                f.scrubSlot(spi);
+                break;
+            }
+        }
+        if (value.isScalar() && bpfCapable && off % 8 == 0 && !zeroImm) {
+            // a narrow scalar at the start of a slot is spilled with its bounds (what memory holds: the low bytes)
+            RegState s = new RegState(value);
+            s.var = value.var.truncate(size);
+            if (!s.var.equals(value.var)) s.id = 0; // the relation to the register holds only if the value fits
+            for (int i = 0; i < size; i++) f.stack[-(off + i) - 1] = FuncFrame.SPILL;
+            f.spilled[spi] = s;
+            f.spillSize[spi] = (byte) size;
+            return;
         }
         byte kind = value.isConstZero() ? FuncFrame.ZERO : FuncFrame.MISC;
         for (int i = 0; i < size; i++) f.stack[-(off + i) - 1] = kind;
@@ -933,29 +957,37 @@ final class Checker {
         int b0 = -off - 1;
         if (f.stack[b0] == FuncFrame.SPILL && f.spilled[spi] != null) {
             RegState sp = f.spilled[spi];
-            if (size == 8) {
+            int spillBytes = f.spillSize[spi];
+            if (spillBytes == 8 && size == 8) {
                 if (out != null) out.copyFrom(sp);
                 return;
             }
             if (!sp.isScalar()) throw Reject.acces("invalid size of register fill");
             int k = off - (-(spi + 1) * 8); // byte index inside the slot, from its lowest address
-            if (out != null) {
-                if (sp.var.isConst()) {
-                    long v = sp.var.constValue() >>> (8 * k);
-                    out.setScalar(Scalar.constant(v).truncate(size));
-                } else if (k == 0) {
-                    out.setScalar(sp.var.truncate(size));
-                } else {
-                    out.setScalar(Scalar.unknownOfSize(size));
-                }
+            if (k + size <= spillBytes) {
+                if (out == null) return;
+                if (k == 0 && size == spillBytes) out.copyFrom(sp);
+                else if (sp.var.isConst()) out.setScalar(Scalar.constant(sp.var.constValue() >>> (8 * k)).truncate(size));
+                else if (k == 0) out.setScalar(sp.var.truncate(size));
+                else out.setScalar(Scalar.unknownOfSize(size));
+                return;
             }
+            // the read goes past the spilled bytes: those must have been written
+            for (int i = 0; i < size; i++) {
+                if (f.stack[-(off + i) - 1] == FuncFrame.INVALID) throw Reject.acces("invalid read from stack off %d+%d size %d", off, i, size);
+            }
+            if (out != null) out.setScalar(Scalar.unknownOfSize(size));
             return;
         }
         int zeros = 0;
         for (int i = 0; i < size; i++) {
-            byte t = f.stack[-(off + i) - 1];
+            int b = -(off + i) - 1;
+            byte t = f.stack[b];
             if (t == FuncFrame.ZERO) zeros++;
-            else if (t != FuncFrame.MISC) throw Reject.acces("invalid read from stack off %d+%d size %d", off, i, size);
+            else if (t == FuncFrame.SPILL) {
+                RegState sp = f.spilled[b / 8];
+                if (sp != null && sp.isPointer() && !allowPtrLeaks) throw Reject.acces("leaking pointer from stack off %d", off);
+            } else if (t != FuncFrame.MISC) throw Reject.acces("invalid read from stack off %d+%d size %d", off, i, size);
         }
         if (out != null) {
             if (zeros == size) out.setConst(0);
@@ -1453,6 +1485,7 @@ final class Checker {
                         throw Reject.acces("R%d type=%s expected=fp", regno, typeName(r));
                     }
                 }
+                default -> throw Reject.inval("arg#%d of %s#%d has an argument type the verifier does not know: %s", i, name, id, t);
             }
         }
         return meta;
@@ -1593,6 +1626,7 @@ final class Checker {
                 r0.refObjId = r0.id;
                 cur.acquire(r0.id, idx);
             }
+            default -> throw Reject.inval("%s returns a type the verifier does not know: %s", name, ret);
         }
     }
 

@@ -14,6 +14,11 @@ final class FuncFrame {
     final byte[] stack = new byte[MAX_STACK];
     /** Spilled registers, indexed by slot {@code (-off - 1) / 8}; meaningful when the slot's bytes are SPILL. */
     final RegState[] spilled = new RegState[MAX_STACK / 8];
+    /**
+     * Bytes of each spill: 8 for a whole register; 1, 2 or 4 for a narrow scalar spilled at the
+     * slot's lowest address (Linux's "<8-byte scalar spill"), whose other bytes keep their kind.
+     */
+    final byte[] spillSize = new byte[MAX_STACK / 8];
     final int frameNo;
     /** The call instruction that created this frame (-1 for the main program). */
     final int callsite;
@@ -62,6 +67,7 @@ final class FuncFrame {
         System.arraycopy(o.stack, 0, stack, 0, o.depth);
         int slots = (o.depth + 7) / 8;
         for (int i = 0; i < slots; i++) if (o.spilled[i] != null) spilled[i] = new RegState(o.spilled[i]);
+        System.arraycopy(o.spillSize, 0, spillSize, 0, slots);
     }
 
     byte byteAt(int off) { return stack[-off - 1]; }
@@ -72,17 +78,16 @@ final class FuncFrame {
         if (d > depth) depth = Math.min(d, MAX_STACK);
     }
 
-    /** The slot holding byte {@code off} is a whole spilled register. */
-    boolean isSpill(int off) { return stack[-off - 1] == SPILL; }
+    /** Slot {@code spi} holds a spilled register (its lowest-address byte is part of the spill). */
+    boolean spillAt(int spi) { return spilled[spi] != null && stack[spi * 8 + 7] == SPILL; }
 
     static int slotOf(int off) { return (-off - 1) / 8; }
 
     /** Destroys a spilled register whose slot a write touches: its remaining bytes become misc. */
     void scrubSlot(int spi) {
         int base = spi * 8;
-        if (stack[base] == SPILL) {
-            for (int i = 0; i < 8; i++) stack[base + i] = MISC;
-            spilled[spi] = null;
-        }
+        for (int i = 0; i < 8; i++) if (stack[base + i] == SPILL) stack[base + i] = MISC;
+        spilled[spi] = null;
+        spillSize[spi] = 0;
     }
 }

@@ -234,9 +234,12 @@ final class Precision {
                         boolean atomic = cls == STX && mode(op) == ATOMIC;
                         boolean direct = d == 10 && stackSlotOk(in.off());
                         long b = direct ? 1L << slotOf(in.off()) : 0;
+                        // in a subprogram, a store through a stack pointer may land in a caller's frame,
+                        // whose precision is not known here: the stored value matters
+                        boolean callerStack = !direct && bit(spIn[i], d) && ps.subprogOf[i] > 0;
                         if (atomic) {
                             boolean fetched = ((in.imm() & FETCH) != 0 && bit(p, s)) || (in.imm() == CMPXCHG && bit(p, 0));
-                            boolean matters = fetched || (direct ? (sl & b) != 0 : (bit(spIn[i], d) && sl != 0));
+                            boolean matters = fetched || callerStack || (direct ? (sl & b) != 0 : (bit(spIn[i], d) && sl != 0));
                             if (matters) {
                                 p |= sb;
                                 if (in.imm() == CMPXCHG) p |= R0;
@@ -247,7 +250,7 @@ final class Precision {
                             boolean slotPrecise = (sl & b) != 0;
                             if (sizeBytes(op) == 8) sl &= ~b;
                             if (slotPrecise && cls == STX) p |= sb;
-                        } else if (cls == STX && bit(spIn[i], d) && sl != 0) {
+                        } else if (cls == STX && bit(spIn[i], d) && (sl != 0 || callerStack)) {
                             p |= sb;
                         }
                     }

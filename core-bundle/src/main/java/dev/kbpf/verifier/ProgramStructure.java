@@ -79,12 +79,13 @@ final class ProgramStructure {
         starts.add(0);
         for (int i = 0; i < n; i++) {
             Insn in = insns[i];
+            boolean kfuncCall = in.opcode() == (JMP | CALL) && in.src() == PSEUDO_KFUNC_CALL;
+            if ((isPseudoCall(in) || isPseudoFunc(in) || kfuncCall) && !bpfCapable) {
+                throw new Reject(Errno.EPERM, "loading/calling other bpf or kernel functions are allowed for CAP_BPF and CAP_SYS_ADMIN");
+            }
             if (isPseudoCall(in) || isPseudoFunc(in)) {
                 long target = (long) i + in.imm() + 1;
                 if (target < 0 || target >= n) throw Reject.inval("call to invalid destination");
-                if (isPseudoCall(in) && !bpfCapable) {
-                    throw new Reject(Errno.EPERM, "function calls to other bpf functions are allowed for CAP_BPF and CAP_SYS_ADMIN");
-                }
                 starts.add((int) target);
             }
             if (isLddw(in)) i++;
@@ -197,6 +198,9 @@ final class ProgramStructure {
 
     private static final int R0_R5 = 0x3f, R1_R5 = 0x3e;
 
+    /** For each helper or kfunc call instruction, the argument registers it reads (default: r1-r5). */
+    private java.util.function.IntUnaryOperator callUses = i -> R1_R5;
+
     /** Registers an instruction reads ({@code use}) and writes ({@code def}), as bit masks. */
     private long useDef(int i) {
         Insn in = insns[i];
@@ -225,13 +229,20 @@ final class ProgramStructure {
             }
             case JMP, JMP32 -> {
                 int jop = jmpOp(op);
-                if (jop == CALL) { use = R1_R5; def = R0_R5; }
+                if (jop == CALL) { use = in.src() == PSEUDO_CALL ? R1_R5 : callUses.applyAsInt(i) & R1_R5; def = R0_R5; }
                 else if (jop == EXIT) use = 1;
                 else if (jop != JA) use = dst | (source(op) == X ? src : 0);
             }
             default -> { }
         }
         return ((long) use << 32) | (def & 0xffffffffL);
+    }
+
+    /** Recomputes liveness once the prototypes of the called functions are known. */
+    void computeLiveness(java.util.function.IntUnaryOperator callUses) {
+        this.callUses = callUses;
+        java.util.Arrays.fill(liveIn, 0);
+        computeLiveness();
     }
 
     private void computeLiveness() {

@@ -121,7 +121,8 @@ final class StateEquivalence {
             byte to = fo.stack[b], tc = fc.stack[b];
             if (exact) {
                 if (to != tc) return false;
-                if (to == FuncFrame.SPILL && b % 8 == 0 && !regsafe(orEmpty(fo.spilled[b / 8]), orEmpty(fc.spilled[b / 8]), m, true, true)) return false;
+                if (to == FuncFrame.SPILL && b % 8 == 7 && (fo.spillSize[b / 8] != fc.spillSize[b / 8]
+                        || !regsafe(orEmpty(fo.spilled[b / 8]), orEmpty(fc.spilled[b / 8]), m, true, true))) return false;
                 continue;
             }
             if (to != FuncFrame.INVALID && (preciseSlots & (1L << (b / 8))) == 0 && scalarByte(fo, b)) {
@@ -143,7 +144,8 @@ final class StateEquivalence {
                 }
                 default -> {
                     if (tc != FuncFrame.SPILL) return false;
-                    if (b % 8 == 0 && !regsafe(orEmpty(fo.spilled[b / 8]), orEmpty(fc.spilled[b / 8]), m, false, true)) return false;
+                    if (b % 8 == 7 && (fo.spillSize[b / 8] != fc.spillSize[b / 8]
+                            || !regsafe(orEmpty(fo.spilled[b / 8]), orEmpty(fc.spilled[b / 8]), m, false, true))) return false;
                 }
             }
         }

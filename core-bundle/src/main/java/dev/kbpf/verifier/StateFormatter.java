@@ -103,7 +103,7 @@ final class StateFormatter {
     private static void appendSlot(StringBuilder sb, FuncFrame f, int spi, int curFrame, String suffix) {
         int base = spi * 8;
         sb.append("fp-").append(base + 8).append(suffix).append('=');
-        if (f.stack[base] == FuncFrame.SPILL && f.spilled[spi] != null) {
+        if (f.spillAt(spi)) {
             appendReg(sb, f.spilled[spi], curFrame);
             return;
         }

@@ -49,7 +49,7 @@ final class CallCases {
         c.add(reject("jump across a subprogram boundary", "call local f; mov %r0, 0; ja +1; f: mov %r0, 0; exit", EINVAL, "jump out of range from insn 2 to 4"));
         c.add(reject("subprogram must end with exit", "call local f; exit; f: mov %r0, 0", EINVAL, "last insn is not an exit or jmp"));
         c.add(reject("subprograms need CAP_BPF", "call local f; exit; f: mov %r0, 0; exit", EPERM,
-                "function calls to other bpf functions are allowed for CAP_BPF and CAP_SYS_ADMIN")
+                "loading/calling other bpf or kernel functions are allowed for CAP_BPF and CAP_SYS_ADMIN")
                 .type(dev.kbpf.api.ProgType.SOCKET_FILTER).creds(dev.kbpf.api.Credentials.none()).env(e -> e.unprivDisabled = false));
         c.add(accept("subprogram returns a map value", "call local f; jeq %r0, 0, +1; ldxdw %r0, [%r0+0]; mov %r0, 0; exit; "
                 + "f: " + MapCases.LOOKUP8 + "exit"));

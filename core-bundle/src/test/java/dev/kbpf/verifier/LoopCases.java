@@ -25,7 +25,7 @@ final class LoopCases {
                 + "jle %r1, 48, l; mov %r0, 0; exit", EACCES, "invalid access to map value, value_size=48 off=48 size=1"));
         c.add(reject("infinite loop: jump to self", "mov %r0, 0; ldxw %r2, [%r1+0]; jne %r2, 0, +1; exit; l: ja l", EINVAL, "infinite loop detected at insn 4"));
         c.add(reject("infinite loop: no progress", "mov %r0, 0; l: jeq %r0, 0, l; exit", EINVAL, "infinite loop detected at insn 1"));
-        c.add(reject("infinite loop: random exit condition never changes state", "l: call 7; jne %r0, 0, l; exit", EINVAL, "infinite loop detected at insn 1"));
+        c.add(reject("infinite loop: random exit condition never changes state", "l: call 7; jne %r0, 0, l; exit", EINVAL, "infinite loop detected at insn 0"));
         c.add(reject("loop that does not terminate in time", "mov %r1, 0; l: add %r1, 1; jne %r1, 0, l; mov %r0, 0; exit", E2BIG,
                 "BPF program is too large. Processed 1000001 insn").level(0));
         c.add(accept("loop near the complexity limit", "mov %r1, 0; l: add %r1, 1; jlt %r1, 300000, l; mov %r0, 0; exit").level(0)
@@ -55,6 +55,10 @@ final class LoopCases {
         c.add(reject("precise: subprogram argument and result", "ldxw %r1, [%r1+0]; mov %r6, 48; jne %r1, 0, +1; mov %r6, 0; mov %r1, %r6; call local f; "
                 + "ldmapval %r2, 2, 0; add %r2, %r0; ldxdw %r0, [%r2+0]; exit; f: mov %r0, %r1; exit", EACCES,
                 "invalid access to map value, value_size=48 off=48 size=8"));
+        c.add(reject("precise: value a subprogram stores in its caller's stack", "mov %r1, %r10; add %r1, -8; call local f; ldxdw %r7, [%r10-8]; "
+                + "ldmapval %r2, 2, 0; add %r2, %r7; ldxdw %r0, [%r2+0]; exit; "
+                + "f: mov %r6, %r1; call 7; mov %r3, 48; jne %r0, 0, +1; mov %r3, 0; stxdw [%r6+0], %r3; mov %r0, 0; exit",
+                EACCES, "invalid access to map value, value_size=48 off=48 size=8"));
         c.add(reject("precise: branch operand", "ldxw %r2, [%r1+0]; mov %r3, 2; jeq %r2, 0, +1; mov %r3, 1; jeq %r3, 2, +2; mov %r0, 0; exit; " + TRAP,
                 EACCES, "R5 !read_ok"));
         c.add(reject("precise: zero bytes on the stack", "ldxw %r2, [%r1+0]; ldxw %r3, [%r1+4]; stxdw [%r10-8], %r3; jeq %r2, 0, +1; stdw [%r10-8], 0; "

@@ -62,6 +62,9 @@ final class RefCases {
         c.add(reject("acquired by kfunc and leaked", "mov %r1, 24; call runtime 104; mov %r0, 0; exit", EINVAL, "Unreleased reference id=1 alloc_insn=1"));
         c.add(reject("kfunc registry absent", "call runtime 104; mov %r0, 0; exit", ENOENT, "calling kernel function is not supported without the kfunc registry")
                 .env(e -> e.registry = false));
+        c.add(reject("kfuncs need CAP_BPF", "call runtime 104; mov %r0, 0; exit", EPERM,
+                "loading/calling other bpf or kernel functions are allowed for CAP_BPF and CAP_SYS_ADMIN")
+                .type(ProgType.SOCKET_FILTER).creds(Credentials.none()).env(e -> e.unprivDisabled = false));
         c.add(reject("unknown kfunc", "call runtime 999; mov %r0, 0; exit", ENOENT, "kernel btf_id 999 is not a function"));
         c.add(reject("kfunc from a non-GPL program", "call runtime 101; mov %r0, 0; exit", EINVAL, "cannot call kernel function from non-GPL compatible program")
                 .env(e -> e.gpl = false).creds(BOOT).flags(D));

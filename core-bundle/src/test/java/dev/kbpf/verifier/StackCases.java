@@ -31,6 +31,16 @@ final class StackCases {
         c.add(accept("spill keeps constants", "mov %r1, 42; stxdw [%r10-8], %r1; ldxdw %r0, [%r10-8]; jeq %r0, 42, +2; " + TRAP + "; exit"));
         c.add(accept("narrow fill of spilled constant", "lddw %r1, 0x1122334455667788; stxdw [%r10-8], %r1; ldxh %r0, [%r10-8]; jeq %r0, 0x7788, +2; "
                 + TRAP + "; ldxh %r0, [%r10-6]; jeq %r0, 0x5566, +2; " + TRAP + "; exit"));
+        c.add(accept("narrow scalar spill keeps its bounds", "ldxw %r1, [%r1+0]; and %r1, 7; stxw [%r10-8], %r1; ldxw %r2, [%r10-8]; lsh %r2, 2; "
+                + "ldmapval %r3, 2, 0; add %r3, %r2; ldxw %r0, [%r3+0]; exit", "fp-8_w=scalar(smin=smin32=0,smax=umax=smax32=umax32=7,var_off=(0x0; 0x7))"));
+        c.add(reject("narrow spill off the slot start loses bounds", "ldxw %r1, [%r1+0]; and %r1, 7; stxw [%r10-4], %r1; ldxw %r2, [%r10-4]; lsh %r2, 2; "
+                + "ldmapval %r3, 2, 0; add %r3, %r2; ldxw %r0, [%r3+0]; exit", EACCES, "R3 unbounded memory access"));
+        c.add(reject("wide read over a narrow spill", "ldxw %r1, [%r1+0]; stxw [%r10-8], %r1; ldxdw %r0, [%r10-8]; exit", EACCES,
+                "invalid read from stack off -8+4 size 8"));
+        c.add(accept("wide read over a narrow spill and initialised bytes", "ldxw %r1, [%r1+0]; stw [%r10-4], 0; stxw [%r10-8], %r1; ldxdw %r0, [%r10-8]; exit"));
+        c.add(accept("narrow read inside a narrow spill", "mov %r1, 0x12345; stxw [%r10-8], %r1; ldxh %r0, [%r10-6]; jeq %r0, 1, +2; " + TRAP + "; exit"));
+        c.add(accept("overwriting part of a narrow spill", "mov %r1, 5; stxw [%r10-8], %r1; stb [%r10-7], 1; ldxw %r0, [%r10-8]; jgt %r0, 5, +1; exit; exit"));
+        c.add(reject("narrow spill of a pointer", "stxw [%r10-8], %r1; mov %r0, 0; exit", EACCES, "invalid size of register spill"));
         c.add(reject("narrow fill of spilled pointer", "stxdw [%r10-8], %r1; ldxw %r0, [%r10-8]; exit", EACCES, "invalid size of register fill"));
         c.add(unpriv(reject("corrupt spilled pointer", "stxdw [%r10-8], %r1; stb [%r10-8], 0; mov %r0, 0; exit", EACCES,
                 "attempt to corrupt spilled pointer on stack")));
