@@ -104,6 +104,7 @@ final class ProgramCompiler {
         cw.visitSource("bpf", null);
         emitConstructorAndRun(cw);
         for (ControlFlow.Subprogram sp : flow.subprograms) compileSubprogram(cw, sp);
+        emitConstants(cw);
         cw.visitEnd();
         return new Output(cw.toByteArray(), List.copyOf(classData), regionCount, largestMethod);
     }
@@ -298,7 +299,7 @@ final class ProgramCompiler {
 
     // ------------------------------------------------------------------ constants
 
-    private static void iconst(MethodVisitor mv, int v) {
+    static void iconst(MethodVisitor mv, int v) {
         if (v >= -1 && v <= 5) mv.visitInsn(ICONST_0 + v);
         else if (v == (byte) v) mv.visitIntInsn(BIPUSH, v);
         else if (v == (short) v) mv.visitIntInsn(SIPUSH, v);
@@ -311,9 +312,30 @@ final class ProgramCompiler {
         else mv.visitLdcInsn(v);
     }
 
-    /** Loads element {@code index} of the class data as a constant of type {@code descriptor}. */
-    private static void ldcConstant(MethodVisitor mv, int index, String descriptor) {
-        mv.visitLdcInsn(new ConstantDynamic("_", descriptor, CLASS_DATA_AT, index));
+    /**
+     * Loads element {@code index} of the class data: a static final field, which C2 folds to a
+     * constant. (Not a dynamic constant at the use: C1 and C2 refuse to compile a method with an
+     * unresolved one, such as one on a path not yet taken.) {@link #emitConstants} defines the
+     * fields and fills them from the class data in the static initializer.
+     */
+    private void ldcConstant(MethodVisitor mv, int index, String descriptor) {
+        constantTypes.putIfAbsent(index, descriptor);
+        mv.visitFieldInsn(GETSTATIC, CLASS_NAME, "c" + index, descriptor);
+    }
+
+    private final Map<Integer, String> constantTypes = new java.util.TreeMap<>();
+
+    private void emitConstants(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+        mv.visitCode();
+        for (Map.Entry<Integer, String> c : constantTypes.entrySet()) {
+            cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, "c" + c.getKey(), c.getValue(), null, null).visitEnd();
+            mv.visitLdcInsn(new ConstantDynamic("_", c.getValue(), CLASS_DATA_AT, c.getKey()));
+            mv.visitFieldInsn(PUTSTATIC, CLASS_NAME, "c" + c.getKey(), c.getValue());
+        }
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
     }
 
     /** The class-data index of a bound helper or kfunc, added on first use. */
