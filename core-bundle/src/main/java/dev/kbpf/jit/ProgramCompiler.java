@@ -65,7 +65,10 @@ final class ProgramCompiler {
 
     // local variable slots of a region method
     private static final int L_CTX = 0, L_ST = 1, L_ENTRY = 2, L_DEPTH = 3, L_MEM = 4, L_STACK = 5, L_FP = 6, L_PC = 7,
-            L_R0 = 8, L_LEFT = 30, L_EXC = 32;
+            L_R0 = 8, L_LEFT = 30, L_EXC = 32, L_ADDR = 33, L_REGION = 35, L_SITES = 36;
+    /** Locals of one memory site's region cache: low address (long), span ^ MIN (long), bytes, base. */
+    private static final int SITE_SLOTS = 6;
+    private static final String REGION = "dev/kbpf/memory/Region";
 
     private final ExecutableProgram program;
     private final ControlFlow flow;
@@ -140,7 +143,8 @@ final class ProgramCompiler {
             counter.reset();
             BlockEmitter e = new BlockEmitter(counter, t -> new Label());
             e.fast(b);
-            int size = counter.bytes() + 2 * 64;   // room for two region-leaving stubs
+            e.outOfLine();
+            int size = counter.bytes() + 2 * 64 + 12 * cachedSites(b);   // two region-leaving stubs, cache set-up
             if (!current.isEmpty() && used + size > regionBytes) {
                 regions.add(current.stream().mapToInt(Integer::intValue).toArray());
                 current = new ArrayList<>();
@@ -254,6 +258,23 @@ final class ProgramCompiler {
         iconst(mv, JitRuntime.LEFT);
         mv.visitInsn(LALOAD);
         mv.visitVarInsn(LSTORE, L_LEFT);
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, L_ADDR);
+        mv.visitInsn(ACONST_NULL);
+        mv.visitVarInsn(ASTORE, L_REGION);
+        int sites = 0;
+        for (int b : blocks) sites += cachedSites(b);
+        for (int site = 0; site < sites; site++) {   // every cache starts empty: span 0 matches nothing
+            int at = L_SITES + SITE_SLOTS * site;
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, at);
+            lconst(mv, Long.MIN_VALUE);
+            mv.visitVarInsn(LSTORE, at + 2);
+            mv.visitInsn(ACONST_NULL);
+            mv.visitVarInsn(ASTORE, at + 4);
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, at + 5);
+        }
         mv.visitLabel(tryStart);
 
         Map<Integer, Label> fastLabels = new HashMap<>();
@@ -277,6 +298,7 @@ final class ProgramCompiler {
             e.fast(b);
         }
         e.shortOfBudgetPath();
+        e.outOfLine();
         for (Map.Entry<Integer, Label> s : stubs.entrySet()) {
             mv.visitLabel(s.getValue());
             e.storeState(10);
@@ -295,6 +317,32 @@ final class ProgramCompiler {
         mv.visitInsn(ATHROW);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /** How many loads and stores of block {@code b} take the cached checked path (each gets its own cache locals). */
+    private int cachedSites(int b) {
+        int n = 0;
+        int end = Math.min(flow.blockEnd[b], flow.count);
+        for (int i = b; i < end; i++) {
+            Insn in = flow.insns[i];
+            int cls = Opcodes.cls(in.opcode());
+            if (cls == Opcodes.LDX && pathOf(i, in, in.src(), Opcodes.sizeBytes(in.opcode()), false) == Path.CHECKED) n++;
+            if ((cls == Opcodes.ST || (cls == Opcodes.STX && Opcodes.mode(in.opcode()) != Opcodes.ATOMIC))
+                    && pathOf(i, in, in.dst(), Opcodes.sizeBytes(in.opcode()), false) == Path.CHECKED) n++;
+        }
+        return n;
+    }
+
+    /** How a memory instruction reaches its bytes. */
+    private enum Path { FRAME, STACK_HINT, CHECKED }
+
+    private Path pathOf(int i, Insn in, int base, int size, boolean atomic) {
+        int index = ExecutionContext.STACK_SIZE + in.off();
+        if (base == 10 && index >= 0 && index + size <= ExecutionContext.STACK_SIZE && (!atomic || (in.off() & (size - 1)) == 0)) {
+            return Path.FRAME;
+        }
+        if (!atomic && hints != null && hints.pointerKind(flow.slotOf[i]) == PointerKind.STACK) return Path.STACK_HINT;
+        return Path.CHECKED;
     }
 
     // ------------------------------------------------------------------ constants
@@ -734,16 +782,67 @@ final class ProgramCompiler {
 
         // ---------------------------------------------------------------- memory
 
-        /** How a memory instruction reaches its bytes. */
-        private enum Path { FRAME, STACK_HINT, CHECKED }
+        private Path path(int i, Insn in, int base, int size, boolean atomic) { return pathOf(i, in, base, size, atomic); }
 
-        private Path path(int i, Insn in, int base, int size, boolean atomic) {
-            int index = ExecutionContext.STACK_SIZE + in.off();
-            if (base == 10 && index >= 0 && index + size <= ExecutionContext.STACK_SIZE && (!atomic || (in.off() & (size - 1)) == 0)) {
-                return Path.FRAME;
-            }
-            if (!atomic && hints != null && hints.pointerKind(flow.slotOf[i]) == PointerKind.STACK) return Path.STACK_HINT;
-            return Path.CHECKED;
+        private int nextSite;
+        private final List<Runnable> outOfLine = new ArrayList<>();
+
+        /** The cache-miss paths of this method's memory sites, after all blocks. */
+        void outOfLine() {
+            for (Runnable r : outOfLine) r.run();
+        }
+
+        /**
+         * A checked load or store through a per-site cache of the last region it used: when the
+         * address falls in it (one subtract and compare), the access goes straight to the array;
+         * otherwise (out of line) the address space checks the access exactly as the interpreter's
+         * does, faulting the same way, and the site remembers the region. Leaves the byte array
+         * and index on the stack.
+         */
+        private void cachedIndex(int i, Insn in, int base, int size, boolean store) {
+            int at = L_SITES + SITE_SLOTS * nextSite++;
+            Label miss = new Label();
+            Label access = new Label();
+            address(base, in.off());
+            mv.visitVarInsn(LSTORE, L_ADDR);
+            mv.visitVarInsn(LLOAD, L_ADDR);
+            mv.visitVarInsn(LLOAD, at);
+            mv.visitInsn(LSUB);
+            lconst(mv, Long.MIN_VALUE);
+            mv.visitInsn(LXOR);
+            mv.visitVarInsn(LLOAD, at + 2);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGE, miss);
+            mv.visitLabel(access);
+            mv.visitVarInsn(ALOAD, at + 4);
+            mv.visitVarInsn(ILOAD, at + 5);
+            mv.visitVarInsn(LLOAD, L_ADDR);
+            mv.visitInsn(L2I);
+            mv.visitInsn(IADD);
+            outOfLine.add(() -> {
+                mv.visitLabel(miss);
+                pc(i);
+                mv.visitVarInsn(ALOAD, L_MEM);
+                mv.visitVarInsn(LLOAD, L_ADDR);
+                iconst(mv, size);
+                mv.visitMethodInsn(INVOKEVIRTUAL, MEM, store ? "writable" : "readable", "(JI)L" + REGION + ";", false);
+                mv.visitVarInsn(ASTORE, L_REGION);
+                mv.visitVarInsn(ALOAD, L_REGION);
+                iconst(mv, size);
+                mv.visitMethodInsn(INVOKESTATIC, JM, "cacheSpan", "(L" + REGION + ";I)J", false);
+                mv.visitVarInsn(LSTORE, at + 2);
+                mv.visitVarInsn(ALOAD, L_REGION);
+                mv.visitMethodInsn(INVOKEVIRTUAL, REGION, "bytes", "()[B", false);
+                mv.visitVarInsn(ASTORE, at + 4);
+                mv.visitVarInsn(ALOAD, L_REGION);
+                mv.visitMethodInsn(INVOKEVIRTUAL, REGION, "base", "()I", false);
+                mv.visitVarInsn(ISTORE, at + 5);
+                mv.visitVarInsn(LLOAD, L_ADDR);
+                lconst(mv, 0xffffffff00000000L);
+                mv.visitInsn(LAND);
+                mv.visitVarInsn(LSTORE, at);
+                mv.visitJumpInsn(GOTO, access);
+            });
         }
 
         /** Pushes the byte array and index of a direct access. */
@@ -770,15 +869,9 @@ final class ProgramCompiler {
         private void loadInsn(int i, Insn in) {
             int size = Opcodes.sizeBytes(in.opcode());
             Path p = path(i, in, in.src(), size, false);
-            if (p == Path.CHECKED) {
-                mark(i);
-                mv.visitVarInsn(ALOAD, L_MEM);
-                address(in.src(), in.off());
-                mv.visitMethodInsn(INVOKEVIRTUAL, MEM, "load" + size * 8, "(J)J", false);
-            } else {
-                arrayIndex(p, in.src(), in.off());
-                mv.visitMethodInsn(INVOKESTATIC, JM, "load" + size * 8, "([BI)J", false);
-            }
+            if (p == Path.CHECKED) cachedIndex(i, in, in.src(), size, false);
+            else arrayIndex(p, in.src(), in.off());
+            mv.visitMethodInsn(INVOKESTATIC, JM, "load" + size * 8, "([BI)J", false);
             if (Opcodes.mode(in.opcode()) == Opcodes.MEMSX) {
                 mv.visitInsn(L2I);
                 if (size == 1) mv.visitInsn(I2B);
@@ -797,17 +890,11 @@ final class ProgramCompiler {
                 atomic(i, in, size, p);
                 return;
             }
-            if (p == Path.CHECKED) {
-                mark(i);
-                mv.visitVarInsn(ALOAD, L_MEM);
-                address(in.dst(), in.off());
-            } else {
-                arrayIndex(p, in.dst(), in.off());
-            }
+            if (p == Path.CHECKED) cachedIndex(i, in, in.dst(), size, true);
+            else arrayIndex(p, in.dst(), in.off());
             if (Opcodes.cls(opcode) == Opcodes.ST) lconst(mv, in.imm());
             else load(in.src());
-            if (p == Path.CHECKED) mv.visitMethodInsn(INVOKEVIRTUAL, MEM, "store" + size * 8, "(JJ)V", false);
-            else mv.visitMethodInsn(INVOKESTATIC, JM, "store" + size * 8, "([BIJ)V", false);
+            mv.visitMethodInsn(INVOKESTATIC, JM, "store" + size * 8, "([BIJ)V", false);
         }
 
         private void atomic(int i, Insn in, int size, Path p) {
