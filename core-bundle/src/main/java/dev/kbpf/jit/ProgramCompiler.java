@@ -99,7 +99,8 @@ final class ProgramCompiler {
     }
 
     Output compile() {
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
+        // frames are written by Framer, not computed (so ASM never needs to load classes: pitfall 8 does not arise)
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS) {
             @Override protected ClassLoader getClassLoader() { return ProgramCompiler.class.getClassLoader(); }
         };
         cw.visit(V17, ACC_FINAL | ACC_SUPER | ACC_SYNTHETIC, CLASS_NAME, null, "java/lang/Object",
@@ -178,7 +179,8 @@ final class ProgramCompiler {
     }
 
     private void emitDispatcher(ClassWriter cw, ControlFlow.Subprogram sp, int first, List<TreeSet<Integer>> entries) {
-        MethodVisitor mv = cw.visitMethod(ACC_STATIC | ACC_PRIVATE, "f" + sp.entry(), FUNC_DESC, null, null);
+        Framer mv = new Framer(cw.visitMethod(ACC_STATIC | ACC_PRIVATE, "f" + sp.entry(), FUNC_DESC, null, null),
+                new Object[] {CTX, "[J", INTEGER, INTEGER});
         mv.visitCode();
         if (entries.size() == 1) {
             mv.visitVarInsn(ALOAD, 0);
@@ -194,7 +196,7 @@ final class ProgramCompiler {
             mv.visitVarInsn(ISTORE, 3);
             Label loop = new Label();
             Label done = new Label();
-            mv.visitLabel(loop);
+            mv.target(loop);
             TreeSet<Integer> keys = new TreeSet<>();
             Map<Integer, Label> labelOfKey = new LinkedHashMap<>();
             Label[] regionLabels = new Label[entries.size()];
@@ -211,7 +213,7 @@ final class ProgramCompiler {
             mv.visitVarInsn(ILOAD, 3);
             mv.visitLookupSwitchInsn(done, keyArray, targets);
             for (int k = 0; k < entries.size(); k++) {
-                mv.visitLabel(regionLabels[k]);
+                mv.target(regionLabels[k]);
                 mv.visitVarInsn(ALOAD, 0);
                 mv.visitVarInsn(ALOAD, 1);
                 mv.visitVarInsn(ILOAD, 3);
@@ -220,7 +222,7 @@ final class ProgramCompiler {
                 mv.visitVarInsn(ISTORE, 3);
                 mv.visitJumpInsn(GOTO, loop);
             }
-            mv.visitLabel(done);
+            mv.target(done);
             mv.visitInsn(RETURN);
         }
         mv.visitMaxs(0, 0);
@@ -228,7 +230,13 @@ final class ProgramCompiler {
     }
 
     private void emitRegion(ClassWriter cw, String name, int[] blocks, TreeSet<Integer> entries, Map<Integer, Integer> regionOf, int k) {
-        MethodVisitor mv = cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name, REGION_DESC, null, null);
+        int sites = 0;
+        for (int b : blocks) sites += cachedSites(b);
+        List<Object> locals = new ArrayList<>(List.of(CTX, "[J", INTEGER, INTEGER, MEM, "[B", INTEGER, INTEGER));
+        for (int r = 0; r <= 11; r++) locals.add(LONG);   // r0-r10, left
+        locals.addAll(List.of(TOP, LONG, REGION));         // exception slot, address, region
+        for (int site = 0; site < sites; site++) locals.addAll(List.of(LONG, LONG, "[B", INTEGER));
+        Framer mv = new Framer(cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name, REGION_DESC, null, null), locals.toArray());
         mv.visitCode();
         Label tryStart = new Label();
         Label tryEnd = new Label();
@@ -262,8 +270,6 @@ final class ProgramCompiler {
         mv.visitVarInsn(LSTORE, L_ADDR);
         mv.visitInsn(ACONST_NULL);
         mv.visitVarInsn(ASTORE, L_REGION);
-        int sites = 0;
-        for (int b : blocks) sites += cachedSites(b);
         for (int site = 0; site < sites; site++) {   // every cache starts empty: span 0 matches nothing
             int at = L_SITES + SITE_SLOTS * site;
             mv.visitInsn(LCONST_0);
@@ -294,19 +300,19 @@ final class ProgramCompiler {
 
         BlockEmitter e = new BlockEmitter(mv, edge);
         for (int b : blocks) {
-            mv.visitLabel(fastLabels.get(b));
+            mv.target(fastLabels.get(b));
             e.fast(b);
         }
         e.shortOfBudgetPath();
         e.outOfLine();
         for (Map.Entry<Integer, Label> s : stubs.entrySet()) {
-            mv.visitLabel(s.getValue());
+            mv.target(s.getValue());
             e.storeState(10);
             iconst(mv, s.getKey());
             mv.visitInsn(IRETURN);
         }
         mv.visitLabel(tryEnd);
-        mv.visitLabel(handler);
+        mv.handler(handler, "java/lang/RuntimeException");
         mv.visitVarInsn(ASTORE, L_EXC);
         ldcConstant(mv, 0, RT_D);
         mv.visitVarInsn(ALOAD, L_EXC);
@@ -463,7 +469,7 @@ final class ProgramCompiler {
          * fault the interpreter would meet. Shared by all blocks of the method.
          */
         void shortOfBudgetPath() {
-            mv.visitLabel(shortOfBudget);
+            target(shortOfBudget);
             storeState(10);
             ldcConstant(mv, 0, RT_D);
             mv.visitVarInsn(ALOAD, L_CTX);
@@ -471,6 +477,12 @@ final class ProgramCompiler {
             mv.visitVarInsn(ILOAD, L_PC);
             mv.visitMethodInsn(INVOKEVIRTUAL, RT, "finishBlock", "(" + CTX_D + "[JI)Ljava/lang/RuntimeException;", false);
             mv.visitInsn(ATHROW);
+        }
+
+        /** A label jumps go to: with its stack map frame when writing a real method. */
+        private void target(Label l) {
+            if (mv instanceof Framer f) f.target(l);
+            else mv.visitLabel(l);
         }
 
         private void line(int i) {
@@ -515,7 +527,7 @@ final class ProgramCompiler {
             iconst(mv, i);
             mv.visitMethodInsn(INVOKEVIRTUAL, RT, "callTooDeep", "(I)L" + FAULT + ";", false);
             mv.visitInsn(ATHROW);
-            mv.visitLabel(ok);
+            target(ok);
             storeState(9);
             mv.visitVarInsn(ALOAD, L_ST);
             iconst(mv, 10);
@@ -813,14 +825,14 @@ final class ProgramCompiler {
             mv.visitVarInsn(LLOAD, at + 2);
             mv.visitInsn(LCMP);
             mv.visitJumpInsn(IFGE, miss);
-            mv.visitLabel(access);
+            target(access);
             mv.visitVarInsn(ALOAD, at + 4);
             mv.visitVarInsn(ILOAD, at + 5);
             mv.visitVarInsn(LLOAD, L_ADDR);
             mv.visitInsn(L2I);
             mv.visitInsn(IADD);
             outOfLine.add(() -> {
-                mv.visitLabel(miss);
+                target(miss);
                 pc(i);
                 mv.visitVarInsn(ALOAD, L_MEM);
                 mv.visitVarInsn(LLOAD, L_ADDR);
