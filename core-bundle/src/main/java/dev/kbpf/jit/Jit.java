@@ -6,7 +6,6 @@ import dev.kbpf.exec.ExecutorFactory;
 import dev.kbpf.exec.InvalidProgramException;
 import dev.kbpf.interp.Interpreter;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 
 /**
  * The JIT's entry point: {@link #compile} turns a program into a {@link JitExecutor}, or — when
@@ -56,7 +55,7 @@ public final class Jit {
             JitRuntime rt = new JitRuntime(program, flow);
             out = new ProgramCompiler(program, flow, rt, regionBytes).compile();
             MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClassWithClassData(out.classBytes(), out.classData(), true);
-            code = (CompiledCode) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class)).invoke();
+            code = (CompiledCode) lookup.lookupClass().getDeclaredConstructor().newInstance();
         } catch (RuntimeException | LinkageError e) {
             throw new JitException("could not compile a program of " + program.insns().size() + " instruction slots: " + e, e);
         } catch (Throwable e) {

@@ -55,6 +55,59 @@ public final class JitBench {
             System.out.printf(Locale.ROOT, "%-9s %11.1f us %11.2f us %11.2f us %11.2f us %8.2fx %8.1fx %7d us%n", b.name, i[1] / 1000,
                     j[0] / 1000, j[1] / 1000, b.nativeMedian / 1000, j[1] / b.nativeMedian, i[1] / j[1], jit.compileTime().toNanos() / 1000);
         }
+        event(seconds);
+    }
+
+    /**
+     * The shape of a tracing event (issue 10's workload, with stand-ins until maps and ring
+     * buffers exist): read a field of the context, look a value up through a helper, atomically
+     * add to it, hand a stack record to an output helper, return. ns per run, interpreter vs JIT.
+     */
+    static void event(double seconds) {
+        dev.kbpf.memory.RegionTable regions = new dev.kbpf.memory.RegionTable();
+        byte[] values = new byte[64];
+        long valueAddr = dev.kbpf.memory.Address.of(regions.register(Region.of(RegionKind.MAP_VALUE, "counts", values)), 0);
+        long[] sink = new long[1];
+        FunctionTable helpers = FunctionTable.builder()
+                .put(1, "map_lookup_elem", (c, r1, r2, r3, r4, r5) -> valueAddr + ((c.load(r2, 4) & 7) << 3))
+                .put(130, "ringbuf_output", (c, r1, r2, r3, r4, r5) -> { sink[0] += c.load(r2, 8); return 0; })
+                .build();
+        List<Insn> insns = Assembler.assemble(String.join("\n",
+                "mov %r6, %r1",
+                "ldxw %r7, [%r6+4]",            // a context field
+                "stxw [%r10-4], %r7",           // the key on the stack
+                "mov %r2, %r10",
+                "add %r2, -4",
+                "lddw %r1, 0",                  // the map (a stand-in pointer)
+                "call 1",                       // map_lookup_elem
+                "jeq %r0, 0, out",
+                "mov %r1, 1",
+                "lock add [%r0+0], %r1",
+                "out:",
+                "stxdw [%r10-16], %r7",
+                "mov %r2, %r10",
+                "add %r2, -16",
+                "mov %r3, 8",
+                "mov %r4, 0",
+                "call 130",                     // ringbuf_output
+                "mov %r0, 0",
+                "exit"));
+        ExecutableProgram program = ExecutableProgram.unverified(insns, helpers);
+        byte[] record = new byte[16];
+        record[4] = 3;
+        for (Executor e : new Executor[] {new Interpreter(program), Jit.compileStrict(program)}) {
+            ExecutionContext ctx = new ExecutionContext(regions);
+            long r1 = ctx.setContext(Region.of(RegionKind.CONTEXT, "tracepoint record", record));
+            long end = System.nanoTime() + (long) (seconds * 1e9);
+            while (System.nanoTime() < end) for (int k = 0; k < 1000; k++) e.run(ctx, r1);
+            double best = Double.MAX_VALUE;
+            for (int round = 0; round < 20; round++) {
+                long s = System.nanoTime();
+                for (int k = 0; k < 100_000; k++) e.run(ctx, r1);
+                best = Math.min(best, (System.nanoTime() - s) / 100_000.0);
+            }
+            System.out.printf(Locale.ROOT, "event    %-12s %8.1f ns per run (best of 20 x 100,000)%n", e instanceof JitExecutor ? "jit" : "interpreter", best);
+        }
     }
 
     /** Warms up for {@code seconds}, then times {@code runs} single calls: best and median ns. */
