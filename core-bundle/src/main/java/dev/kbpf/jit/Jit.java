@@ -21,6 +21,14 @@ public final class Jit {
     /** JIT-compiles every program, falling back to the interpreter when it must. */
     public static final ExecutorFactory FACTORY = Jit::compile;
 
+    /**
+     * The factory for newly loaded programs as {@code net.core.bpf_jit_enable} says: the JIT when
+     * enabled, the interpreter otherwise.
+     */
+    public static ExecutorFactory factory(boolean jitEnabled) {
+        return jitEnabled ? FACTORY : Interpreter.FACTORY;
+    }
+
     /** Compiled or, failing that, interpreted (with a warning). Malformed programs throw as the interpreter does. */
     public static Executor compile(ExecutableProgram program) throws InvalidProgramException {
         return compile(program, ProgramCompiler.REGION_BYTES);
