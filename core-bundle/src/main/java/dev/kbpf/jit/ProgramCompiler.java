@@ -695,13 +695,13 @@ final class ProgramCompiler {
                 load(in.dst());
                 if (unsigned) {
                     lconst(mv, Long.MIN_VALUE);
-                    mv.visitInsn(LXOR);
+                    mv.visitInsn(LADD);
                 }
                 if (reg) {
                     load(in.src());
                     if (unsigned) {
                         lconst(mv, Long.MIN_VALUE);
-                        mv.visitInsn(LXOR);
+                        mv.visitInsn(LADD);
                     }
                 } else {
                     lconst(mv, unsigned ? imm ^ Long.MIN_VALUE : imm);
@@ -725,14 +725,14 @@ final class ProgramCompiler {
                 mv.visitInsn(L2I);
                 if (unsigned) {
                     iconst(mv, Integer.MIN_VALUE);
-                    mv.visitInsn(IXOR);
+                    mv.visitInsn(IADD);
                 }
                 if (reg) {
                     load(in.src());
                     mv.visitInsn(L2I);
                     if (unsigned) {
                         iconst(mv, Integer.MIN_VALUE);
-                        mv.visitInsn(IXOR);
+                        mv.visitInsn(IADD);
                     }
                 } else {
                     iconst(mv, unsigned ? imm ^ Integer.MIN_VALUE : imm);
