@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bounded_loop: hashes each bundle's symbolic name with FNV-1a in a loop bounded by the
- * array's size, and counts events per name hash.
+ * name's size, and counts events per name hash. The name is copied to the stack first: like
+ * Linux, kbpf lets a tracepoint program read its context only at constant offsets.
  */
 #include "kbpf.h"
 
@@ -19,11 +20,13 @@ char LICENSE[] SEC("license") = "GPL";
 SEC("tracepoint/osgi/bundle_event")
 int hash_names(struct bundle_event *ctx)
 {
+	char name[NAME_LEN];
 	__u32 hash = 2166136261u;
 	__u64 one = 1, *count;
 
+	bpf_probe_read_kernel_str(name, sizeof(name), ctx->symbolic_name);
 	for (int i = 0; i < NAME_LEN; i++) {
-		char c = ctx->symbolic_name[i];
+		char c = name[i];
 
 		if (c == 0)
 			break;

@@ -48,11 +48,27 @@ struct gc_pause {
 	char name[32];		/* 24 the collector's name, NUL-terminated */
 };
 
-/* jvm:thread_start - a Java thread started (48 bytes) */
+/* jvm:thread_start and jvm:thread_end - a Java thread started or ended (48 bytes) */
 struct thread_start {
 	struct trace_entry ent;	/*  0 */
 	__u64 java_thread_id;	/*  8 */
 	char name[32];		/* 16 the thread's name, NUL-terminated */
+};
+
+/* jvm:monitor_contended - a thread waited to enter a contended monitor (JFR jdk.JavaMonitorEnter, 88 bytes) */
+struct monitor_contended {
+	struct trace_entry ent;	/*  0 */
+	__u64 java_thread_id;	/*  8 the waiting thread */
+	__u64 duration_ns;	/* 16 how long it waited */
+	char monitor_class[64];	/* 24 the monitor's class name, NUL-terminated */
+};
+
+/* osgi:framework_event - a FrameworkEvent (24 bytes) */
+struct framework_event {
+	struct trace_entry ent;	/*  0 */
+	__u32 type;		/*  8 STARTED=1 ERROR=2 PACKAGES_REFRESHED=4 STARTLEVEL_CHANGED=8 WARNING=16 INFO=32 STOPPED=64 ... */
+	__u32 __pad;		/* 12 */
+	__u64 bundle_id;	/* 16 the bundle the event is about */
 };
 
 /* kbpf's kfuncs (bundle helpers-destructive), resolved by name at load time. */

@@ -33,7 +33,8 @@ char LICENSE[] SEC("license") = "GPL v2";
 SEC("tracepoint/jvm/gc_pause")
 int legacy_counts(struct gc_pause *ctx)
 {
-	__u32 key = ctx->duration_ns > 1000000;
+	__u64 duration = ctx->duration_ns;
+	__u32 key = duration > 1000000;
 	__u64 *v = bpf_map_lookup_elem(&pauses, &key);
 	char name[32] = {};
 
@@ -42,8 +43,8 @@ int legacy_counts(struct gc_pause *ctx)
 	bpf_probe_read_kernel_str(name, sizeof(name), ctx->name);
 	v = bpf_map_lookup_elem(&collectors, name);
 	if (v)
-		*v += ctx->duration_ns;
+		*v += duration;
 	else
-		bpf_map_update_elem(&collectors, name, &ctx->duration_ns, BPF_ANY);
+		bpf_map_update_elem(&collectors, name, &duration, BPF_ANY);
 	return 0;
 }

@@ -25,6 +25,43 @@ public interface Bpf {
 
     List<ProgInfo> progList();
 
+    /**
+     * Loads a BPF object file ({@code bpftool prog load}): creates the maps it declares, fills global
+     * data and program arrays, then verifies and loads its programs (or the one that
+     * {@link ObjLoadAttr#program()} names). All or nothing: on failure everything created for the
+     * object is freed and the exception carries the rejected program's verifier log. {@code ENOENT}
+     * when the file or the named program does not exist, {@code EINVAL} when the file is no BPF object.
+     *
+     * <p>A default for implementations that predate it: {@code ENOTSUPP}.
+     */
+    default LoadedObject objLoad(ObjLoadAttr attr) {
+        throw new BpfException(Errno.ENOTSUPP, "loading object files is not supported by " + getClass().getName());
+    }
+
+    /**
+     * The instructions of a loaded program as the verifier left them ({@code bpftool prog dump
+     * xlated}): one entry per 8-byte slot, map references as {@code lddw} with
+     * {@code PSEUDO_MAP_FD}/{@code PSEUDO_MAP_VALUE} and the map id, helper calls with their ids,
+     * kfunc calls with their registry ids. {@code ENOENT} if there is no such program.
+     *
+     * <p>A default for implementations that predate it: {@code ENOTSUPP}.
+     */
+    default List<dev.kbpf.isa.Insn> progXlated(int progId) {
+        throw new BpfException(Errno.ENOTSUPP, "dumping translated instructions is not supported by " + getClass().getName());
+    }
+
+    /**
+     * What the JIT made of a loaded program, as text ({@code bpftool prog dump jited}): the JVM
+     * bytecode of its hidden class, one instruction a line. Empty when the program runs in the
+     * interpreter. {@code ENOENT} if there is no such program.
+     *
+     * <p>A default for implementations that predate it: empty (nothing jited).
+     */
+    default Optional<String> progJited(int progId) {
+        progShow(progId); // ENOENT for an unknown id, as the real method would say
+        return Optional.empty();
+    }
+
     /** {@code BPF_PROG_TEST_RUN}: runs the program {@code repeat} times on a copy of {@code ctx}. */
     TestRunResult progTestRun(int progId, byte[] ctx, int repeat);
 
@@ -52,6 +89,15 @@ public interface Bpf {
     /** {@code BPF_MAP_GET_NEXT_KEY}: the key after {@code key} (the first key when {@code key} is null), or empty at the end. */
     Optional<byte[]> mapGetNextKey(int mapId, byte[] key);
 
+    /**
+     * Opens a reader of a {@code RINGBUF} map's records; {@code EINVAL} for another map type.
+     *
+     * <p>A default for implementations that predate it: {@code ENOTSUPP}.
+     */
+    default RingBufferReader ringBufferOpen(int mapId, RingBufferReader.Handler handler) {
+        throw new BpfException(Errno.ENOTSUPP, "ring buffer readers are not supported by " + getClass().getName());
+    }
+
     // ---- links and tracepoints ----
 
     /** Attaches a program to a tracepoint ({@code category:name}); the link keeps it attached until detached. */
@@ -67,4 +113,15 @@ public interface Bpf {
     Optional<Tracepoint> tracepoint(String name);
 
     List<Tracepoint> tracepoints();
+
+    // ---- output ----
+
+    /**
+     * The trace pipe that {@code bpf_trace_printk} writes to; what {@code tracelog} follows.
+     *
+     * <p>A default for implementations that predate it: {@code ENOTSUPP}.
+     */
+    default TracePipe tracePipe() {
+        throw new BpfException(Errno.ENOTSUPP, "the trace pipe is not supported by " + getClass().getName());
+    }
 }

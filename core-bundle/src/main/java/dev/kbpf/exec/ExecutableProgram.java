@@ -10,7 +10,9 @@ import java.util.Objects;
  * verified program only — the verifier's access hints.
  *
  * <p>Pseudo {@code lddw} forms (map fd, map value, BTF id) must already be resolved by the loader:
- * an executor loads the 64-bit immediate as it stands.
+ * an executor loads the 64-bit immediate as it stands. The exception is {@code lddw} pseudo func
+ * (src 4), kept in Linux's encoding ({@code imm} = offset in slots from the next instruction to the
+ * callback): the executor loads the code address {@code Address.of(AddressSpace.CODE_ID, slot)}.
  *
  * @param insns   the instruction slots
  * @param helpers helper functions by UAPI id

@@ -6,6 +6,7 @@ import dev.kbpf.memory.Region;
 import dev.kbpf.memory.RegionKind;
 import dev.kbpf.memory.RegionTable;
 import dev.kbpf.spi.CallContext;
+import dev.kbpf.spi.HelperServices;
 import java.util.Arrays;
 
 /**
@@ -33,6 +34,13 @@ public final class ExecutionContext implements CallContext {
     private long budget = Long.MAX_VALUE;
     private long executed;
     private ExecutionFault lastFault;
+    private HelperServices services = NoHelperServices.INSTANCE;
+    // set by the executor around each helper call: who is calling, from which frame (for callbacks)
+    private Executor caller;
+    private int callerFrame;
+    private Executor pendingTailCall;
+    private int tailCalls;
+    private Object attachment;
 
     /** A context whose shared ids resolve in {@code regions} (the subsystem's maps, ring buffers, rodata). */
     public ExecutionContext(RegionTable regions) {
@@ -69,15 +77,16 @@ public final class ExecutionContext implements CallContext {
      */
     public long attachExtra(int index, Region region) {
         int id = AddressSpace.FIRST_EXTRA_ID + index;
-        if (index < 0 || id >= AddressSpace.LOCAL_SLOTS) {
-            throw new IllegalArgumentException("extra region index must be 0.." + (AddressSpace.LOCAL_SLOTS - AddressSpace.FIRST_EXTRA_ID - 1));
+        if (index < 0 || id >= AddressSpace.CODE_ID) {
+            throw new IllegalArgumentException("extra region index must be 0.." + (AddressSpace.CODE_ID - AddressSpace.FIRST_EXTRA_ID - 1));
         }
         return memory.attach(id, region);
     }
 
     /**
      * Limits how many instructions a run may execute (a {@code lddw} counts once); a run that
-     * needs more ends with {@link ExecutionFault.Kind#BUDGET}. Default: unlimited. Meant for
+     * needs more ends with {@link ExecutionFault.Kind#BUDGET} at its next taken jump or call (where
+     * every loop passes). Default: unlimited. Meant for
      * unverified runs, where an endless loop is possible.
      */
     public void setInstructionBudget(long budget) {
@@ -87,7 +96,10 @@ public final class ExecutionContext implements CallContext {
 
     public long instructionBudget() { return budget; }
 
-    /** Instructions the last run executed (including the faulting one, if it faulted). */
+    /**
+     * Instructions the last run executed (a run stopped by its budget may have run a few past it).
+     * Callbacks and tail-call targets count separately: each gets the whole budget.
+     */
     public long instructionsExecuted() { return executed; }
 
     /** The fault that ended the last run, or {@code null} if it reached {@code exit}. */
@@ -95,6 +107,72 @@ public final class ExecutionContext implements CallContext {
 
     /** Whether the last run ended with a fault. */
     public boolean faulted() { return lastFault != null; }
+
+    // ---- calls out of the program: the protocol between executors and the runtime's helper services
+
+    /** Linux's MAX_TAIL_CALL_CNT: tail calls one run may make. */
+    public static final int MAX_TAIL_CALLS = 33;
+
+    /** Called by {@link Executor#run} as a run starts: no tail call pending, none made yet. */
+    public void beginRun() {
+        pendingTailCall = null;
+        tailCalls = 0;
+    }
+
+    /**
+     * Called by an executor just before it calls a helper or kfunc: which executor is calling and
+     * from which stack frame, so a callback the function runs gets the next frame of the same program.
+     */
+    /** The stack frame of the program calling the current helper or kfunc (0 when none has been entered). */
+    public int callerFrame() { return callerFrame; }
+
+    public void enterCall(Executor executor, int frame) {
+        this.caller = executor;
+        this.callerFrame = frame;
+    }
+
+    /**
+     * Runs a callback subprogram of the calling program ({@code bpf_loop}, {@code bpf_for_each_map_elem}):
+     * {@code function} is the code address its {@code lddw} pseudo func loaded. The callback gets
+     * its own stack frame after the caller's; returns its r0.
+     *
+     * @throws IllegalArgumentException if {@code function} is not a code address or no program is calling
+     * @throws ExecutionFault           if the callback faults or would need a ninth frame
+     */
+    public long callback(long function, long r1, long r2, long r3, long r4, long r5) {
+        if (Address.regionId(function) != AddressSpace.CODE_ID) {
+            throw new IllegalArgumentException("0x" + Long.toHexString(function) + " is not a code address");
+        }
+        Executor executor = caller;
+        int frame = callerFrame;
+        if (executor == null) throw new IllegalArgumentException("no program is calling");
+        try {
+            return executor.invoke(this, (int) Address.offset(function), frame + 1, r1, r2, r3, r4, r5);
+        } finally {
+            caller = executor;   // the callback's own helper calls changed them
+            callerFrame = frame;
+        }
+    }
+
+    /**
+     * For the runtime's {@code bpf_tail_call}: asks the calling executor to end the current
+     * program once the helper returns and run {@code target} in its place (same frame, r1 = the
+     * helper's r1). Returns false, and changes nothing, after {@link #MAX_TAIL_CALLS} tail calls
+     * in this run — the helper then returns its error and the program goes on, as in Linux.
+     */
+    public boolean requestTailCall(Executor target) {
+        if (tailCalls >= MAX_TAIL_CALLS) return false;
+        tailCalls++;
+        pendingTailCall = java.util.Objects.requireNonNull(target, "target");
+        return true;
+    }
+
+    /** For executors after each helper call: the tail call target requested during it, or null; clears it. */
+    public Executor takeTailCall() {
+        Executor t = pendingTailCall;
+        pendingTailCall = null;
+        return t;
+    }
 
     /** Called by executors when a run ends: how many instructions ran and how it ended. */
     public void recordRun(long instructions, ExecutionFault fault) {
@@ -122,4 +200,17 @@ public final class ExecutionContext implements CallContext {
         if (type.isInstance(memory)) return type.cast(memory);
         return null;
     }
+
+    @Override
+    public HelperServices services() { return services; }
+
+    /** Binds the runtime whose maps, ring buffers and trace pipe helpers reach through this context. */
+    public void setServices(HelperServices services) {
+        this.services = services == null ? NoHelperServices.INSTANCE : services;
+    }
+
+    /** What the runtime runs in this context now (the loaded program), for helpers that ask who calls them. */
+    public Object attachment() { return attachment; }
+
+    public void setAttachment(Object attachment) { this.attachment = attachment; }
 }

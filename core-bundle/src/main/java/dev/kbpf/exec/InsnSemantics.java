@@ -51,7 +51,11 @@ public final class InsnSemantics {
      */
     public static long smod64(long dst, long src) { return src == 0 ? dst : dst % src; }
 
-    /** MOVSX (ALU64, offset 8/16/32): sign-extend the low {@code bits} of src to 64 bits. */
+    /**
+     * MOVSX (ALU64, offset 8/16/32): sign-extend the low {@code bits} of src to 64 bits; the same as
+     * {@link #sext8}, {@link #sext16}, {@link #sext32}, which executors call in hot code (small
+     * methods inline everywhere).
+     */
     public static long movsx64(long src, int bits) {
         return switch (bits) {
             case 8 -> (byte) src;
@@ -96,7 +100,7 @@ public final class InsnSemantics {
         return (int) src == 0 ? dst & LOW32 : ((int) dst % (int) src) & LOW32;
     }
 
-    /** MOVSX (ALU, offset 8/16): sign-extend the low {@code bits} of src to 32 bits, then zero-extend. */
+    /** MOVSX (ALU, offset 8/16): sign-extend the low {@code bits} of src to 32 bits, then zero-extend: {@code mov32(sext8(src))}. */
     public static long movsx32(long src, int bits) {
         return switch (bits) {
             case 8 -> (byte) src & LOW32;
@@ -117,7 +121,7 @@ public final class InsnSemantics {
     public static long bswap32(long dst) { return Integer.reverseBytes((int) dst) & LOW32; }
     public static long bswap64(long dst) { return Long.reverseBytes(dst); }
 
-    // ---------------------------------------------------------------- sign-extending loads (MEMSX)
+    // ---------------------------------------------------------------- sign extension (MEMSX loads, MOVSX)
 
     public static long sext8(long v) { return (byte) v; }
     public static long sext16(long v) { return (short) v; }

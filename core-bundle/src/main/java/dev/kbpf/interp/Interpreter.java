@@ -25,8 +25,16 @@ import dev.kbpf.spi.MemoryAccessException;
  * such instructions to their own internal opcodes.
  *
  * <p>Local calls get their own 512-byte stack frame (a separate region) and their own r10;
- * r6-r9 are saved and restored around them; a ninth frame faults. The loop allocates nothing per
+ * r6-r9 are saved and restored around them; a ninth frame faults. Callbacks
+ * ({@link ExecutionContext#callback}) re-enter {@link #invoke} in the frame after their caller's;
+ * a tail call requested during a helper ({@link ExecutionContext#requestTailCall}) ends this
+ * program after the helper returns and runs the target in the same frame. {@code lddw} pseudo func
+ * loads the code address of its callback ({@code AddressSpace.CODE_ID}, slot). The loop allocates nothing per
  * instruction; a run allocates only its register file (and call save areas on the first local call).
+ *
+ * <p>The instruction budget is counted on every instruction but checked only on taken jumps and
+ * calls, where a loop must pass: a run that exceeds it stops at the first such point, having run
+ * at most one straight stretch of code beyond it.
  *
  * <p>The loop is kept well under HotSpot's 8,000-byte {@code HugeMethodLimit} (above it a method
  * is never compiled): rare operations (atomics, calls) live in their own methods.
@@ -40,6 +48,7 @@ public final class Interpreter implements Executor {
     private final long[] code;
     private final long[] wide;
     private final int[] slotOf;
+    private final int[] indexOf;
     private final HelperFunction[] helpers;
     private final HelperFunction[] kfuncs;
 
@@ -50,6 +59,7 @@ public final class Interpreter implements Executor {
         this.code = d.code();
         this.wide = d.wide();
         this.slotOf = d.slotOf();
+        this.indexOf = d.indexOf();
         this.helpers = program.helpers().toArray();
         this.kfuncs = program.kfuncs().toArray();
     }
@@ -58,30 +68,41 @@ public final class Interpreter implements Executor {
     public ExecutableProgram program() { return program; }
 
     @Override
-    public long run(ExecutionContext ctx, long r1, long r2, long r3, long r4, long r5) {
-        long[] r = new long[16];
+    public long invoke(ExecutionContext ctx, int entrySlot, int frame, long r1, long r2, long r3, long r4, long r5) {
+        if (entrySlot < 0 || entrySlot >= indexOf.length || indexOf[entrySlot] < 0) {
+            throw new IllegalArgumentException("slot " + entrySlot + " does not start an instruction of this program");
+        }
+        if (frame < 0 || frame >= ExecutionContext.MAX_FRAMES) {
+            ExecutionFault f = new ExecutionFault(ExecutionFault.Kind.CALL_DEPTH, entrySlot, "entering frame " + (frame + 1)
+                    + "; at most " + ExecutionContext.MAX_FRAMES + " call frames are allowed", null);
+            ctx.recordRun(0, f);
+            throw f;
+        }
+        return execute(ctx, indexOf[entrySlot], frame, r1, r2, r3, r4, r5);
+    }
+
+    /** Runs from instruction index {@code entry} in frame {@code base} until that frame exits. */
+    private long execute(ExecutionContext ctx, int entry, int base, long r1, long r2, long r3, long r4, long r5) {
+        // allocated here, with a constant length, so the JIT drops the bounds checks of r[x & 15]
+        final long[] r = new long[16];
         r[1] = r1;
         r[2] = r2;
         r[3] = r3;
         r[4] = r4;
         r[5] = r5;
-        r[10] = ExecutionContext.framePointer(0);
-        return execute(ctx, r);
-    }
-
-    private long execute(ExecutionContext ctx, long[] r) {
+        r[10] = ExecutionContext.framePointer(base);
         final long[] code = this.code;
         final AddressSpace mem = ctx.memory();
         final long budget = ctx.instructionBudget();
         long left = budget;
-        int pc = 0;
-        int depth = 0;
+        int pc = entry;
+        int depth = base;
         int[] returnTo = null;
         long[] saved = null;
         try {
             for (;;) {
                 long w = code[pc];
-                if (--left < 0) throw budgetSpent(pc, budget);
+                left--;   // counted always, checked only where control flow goes back (taken jumps, calls)
                 int dst = (int) w >>> 8 & 15;
                 int src = (int) w >>> 12 & 15;
                 switch ((int) w & 0xff) {
@@ -115,9 +136,9 @@ public final class Interpreter implements Executor {
                     case Op.ARSH64_K -> r[dst] = arsh64(r[dst], w >> 32);
                     case Op.ARSH64_X -> r[dst] = arsh64(r[dst], r[src]);
                     case Op.NEG64 -> r[dst] = neg64(r[dst]);
-                    case Op.MOVSX64_8 -> r[dst] = movsx64(r[src], 8);
-                    case Op.MOVSX64_16 -> r[dst] = movsx64(r[src], 16);
-                    case Op.MOVSX64_32 -> r[dst] = movsx64(r[src], 32);
+                    case Op.MOVSX64_8 -> r[dst] = sext8(r[src]);
+                    case Op.MOVSX64_16 -> r[dst] = sext16(r[src]);
+                    case Op.MOVSX64_32 -> r[dst] = sext32(r[src]);
                     // ---- ALU (32-bit)
                     case Op.ADD32_K -> r[dst] = add32(r[dst], w >> 32);
                     case Op.ADD32_X -> r[dst] = add32(r[dst], r[src]);
@@ -148,8 +169,8 @@ public final class Interpreter implements Executor {
                     case Op.ARSH32_K -> r[dst] = arsh32(r[dst], w >> 32);
                     case Op.ARSH32_X -> r[dst] = arsh32(r[dst], r[src]);
                     case Op.NEG32 -> r[dst] = neg32(r[dst]);
-                    case Op.MOVSX32_8 -> r[dst] = movsx32(r[src], 8);
-                    case Op.MOVSX32_16 -> r[dst] = movsx32(r[src], 16);
+                    case Op.MOVSX32_8 -> r[dst] = mov32(sext8(r[src]));
+                    case Op.MOVSX32_16 -> r[dst] = mov32(sext16(r[src]));
                     // ---- byte order
                     case Op.LE16 -> r[dst] = le16(r[dst]);
                     case Op.LE32 -> r[dst] = le32(r[dst]);
@@ -158,59 +179,66 @@ public final class Interpreter implements Executor {
                     case Op.BE32, Op.BSWAP32 -> r[dst] = bswap32(r[dst]);
                     case Op.BE64, Op.BSWAP64 -> r[dst] = bswap64(r[dst]);
                     // ---- jumps, 64-bit
-                    case Op.JA -> pc += (short) (w >>> 16);
-                    case Op.JA32 -> pc += (int) (w >> 32);
-                    case Op.JEQ64_K -> { if (jeq64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JEQ64_X -> { if (jeq64(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JGT64_K -> { if (jgt64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JGT64_X -> { if (jgt64(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JGE64_K -> { if (jge64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JGE64_X -> { if (jge64(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JSET64_K -> { if (jset64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JSET64_X -> { if (jset64(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JNE64_K -> { if (jne64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JNE64_X -> { if (jne64(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JSGT64_K -> { if (jsgt64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JSGT64_X -> { if (jsgt64(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JSGE64_K -> { if (jsge64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JSGE64_X -> { if (jsge64(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JLT64_K -> { if (jlt64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JLT64_X -> { if (jlt64(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JLE64_K -> { if (jle64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JLE64_X -> { if (jle64(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JSLT64_K -> { if (jslt64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JSLT64_X -> { if (jslt64(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JSLE64_K -> { if (jsle64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JSLE64_X -> { if (jsle64(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JA -> { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); }
+                    case Op.JA32 -> { if (left < 0) throw budgetSpent(pc, budget); pc += (int) (w >> 32); }
+                    case Op.JEQ64_K -> { if (jeq64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JEQ64_X -> { if (jeq64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JGT64_K -> { if (jgt64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JGT64_X -> { if (jgt64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JGE64_K -> { if (jge64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JGE64_X -> { if (jge64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSET64_K -> { if (jset64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSET64_X -> { if (jset64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JNE64_K -> { if (jne64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JNE64_X -> { if (jne64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSGT64_K -> { if (jsgt64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSGT64_X -> { if (jsgt64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSGE64_K -> { if (jsge64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSGE64_X -> { if (jsge64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JLT64_K -> { if (jlt64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JLT64_X -> { if (jlt64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JLE64_K -> { if (jle64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JLE64_X -> { if (jle64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSLT64_K -> { if (jslt64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSLT64_X -> { if (jslt64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSLE64_K -> { if (jsle64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSLE64_X -> { if (jsle64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
                     // ---- jumps, 32-bit
-                    case Op.JEQ32_K -> { if (jeq32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JEQ32_X -> { if (jeq32(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JGT32_K -> { if (jgt32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JGT32_X -> { if (jgt32(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JGE32_K -> { if (jge32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JGE32_X -> { if (jge32(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JSET32_K -> { if (jset32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JSET32_X -> { if (jset32(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JNE32_K -> { if (jne32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JNE32_X -> { if (jne32(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JSGT32_K -> { if (jsgt32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JSGT32_X -> { if (jsgt32(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JSGE32_K -> { if (jsge32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JSGE32_X -> { if (jsge32(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JLT32_K -> { if (jlt32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JLT32_X -> { if (jlt32(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JLE32_K -> { if (jle32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JLE32_X -> { if (jle32(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JSLT32_K -> { if (jslt32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JSLT32_X -> { if (jslt32(r[dst], r[src])) pc += (short) (w >>> 16); }
-                    case Op.JSLE32_K -> { if (jsle32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
-                    case Op.JSLE32_X -> { if (jsle32(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JEQ32_K -> { if (jeq32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JEQ32_X -> { if (jeq32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JGT32_K -> { if (jgt32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JGT32_X -> { if (jgt32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JGE32_K -> { if (jge32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JGE32_X -> { if (jge32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSET32_K -> { if (jset32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSET32_X -> { if (jset32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JNE32_K -> { if (jne32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JNE32_X -> { if (jne32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSGT32_K -> { if (jsgt32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSGT32_X -> { if (jsgt32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSGE32_K -> { if (jsge32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSGE32_X -> { if (jsge32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JLT32_K -> { if (jlt32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JLT32_X -> { if (jlt32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JLE32_K -> { if (jle32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JLE32_X -> { if (jle32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSLT32_K -> { if (jslt32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSLT32_X -> { if (jslt32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSLE32_K -> { if (jsle32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JSLE32_X -> { if (jsle32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
                     // ---- calls and exit
-                    case Op.CALL_HELPER -> r[0] = call(helpers, "helper", (int) (w >> 32), ctx, r, pc);
-                    case Op.CALLX -> r[0] = call(helpers, "helper", (int) r[dst], ctx, r, pc);
-                    case Op.CALL_KFUNC -> r[0] = call(kfuncs, "kfunc", (int) (w >> 32), ctx, r, pc);
+                    case Op.CALL_HELPER, Op.CALLX, Op.CALL_KFUNC -> {
+                        r[0] = call(w, ctx, r, pc, depth);
+                        Executor tail = ctx.takeTailCall();
+                        if (tail != null) {   // bpf_tail_call succeeded: the target replaces this program
+                            if (left < 0) throw budgetSpent(pc, budget);
+                            r[0] = tail.invoke(ctx, 0, depth, r[1], 0, 0, 0, 0);
+                            pc = code.length - 2;   // the EXIT sentinel is next
+                        }
+                    }
                     case Op.CALL_LOCAL -> {
                         if (depth == ExecutionContext.MAX_FRAMES - 1) throw callTooDeep(pc);
+                        if (left < 0) throw budgetSpent(pc, budget);
                         if (saved == null) {
                             saved = new long[ExecutionContext.MAX_FRAMES * 5];
                             returnTo = new int[ExecutionContext.MAX_FRAMES];
@@ -227,7 +255,7 @@ public final class Interpreter implements Executor {
                         pc += (int) (w >> 32);
                     }
                     case Op.EXIT -> {
-                        if (depth == 0) {
+                        if (depth == base) {
                             ctx.recordRun(budget - left, null);
                             return r[0];
                         }
@@ -273,7 +301,7 @@ public final class Interpreter implements Executor {
             ctx.recordRun(budget - left, fault);
             throw fault;
         } catch (ExecutionFault f) {
-            ctx.recordRun(f.kind() == ExecutionFault.Kind.BUDGET ? budget : budget - left, f);
+            ctx.recordRun(budget - left, f);
             throw f;
         }
     }
@@ -309,12 +337,20 @@ public final class Interpreter implements Executor {
         }
     }
 
-    /** Calls function {@code id} of {@code table} with r1-r5; r1-r5 keep their values. */
-    private long call(HelperFunction[] table, String what, int id, ExecutionContext ctx, long[] r, int pc) {
-        HelperFunction f = id >= 0 && id < table.length ? table[id] : null;
+    /**
+     * Calls the helper or kfunc of call instruction {@code w} with r1-r5, which keep their values.
+     * For callx the whole 64-bit register must be a helper id.
+     */
+    private long call(long w, ExecutionContext ctx, long[] r, int pc, int depth) {
+        int op = (int) w & 0xff;
+        HelperFunction[] table = op == Op.CALL_KFUNC ? kfuncs : helpers;
+        String what = op == Op.CALL_KFUNC ? "kfunc" : "helper";
+        long id = op == Op.CALLX ? r[(int) w >>> 8 & 15] : w >> 32;
+        HelperFunction f = id >= 0 && id < table.length ? table[(int) id] : null;
         if (f == null) {
             throw new ExecutionFault(ExecutionFault.Kind.UNKNOWN_FUNCTION, slotOf[pc], "no " + what + " with id " + id, null);
         }
+        ctx.enterCall(this, depth);
         try {
             return f.call(ctx, r[1], r[2], r[3], r[4], r[5]);
         } catch (ExecutionFault e) {
@@ -326,9 +362,9 @@ public final class Interpreter implements Executor {
         }
     }
 
-    private String name(String what, int id) {
+    private String name(String what, long id) {
         FunctionTable t = what.equals("kfunc") ? program.kfuncs() : program.helpers();
-        String n = t.name(id);
+        String n = t.name((int) id);
         return n == null ? "#" + id : n + "#" + id;
     }
 

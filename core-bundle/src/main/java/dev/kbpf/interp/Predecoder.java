@@ -4,6 +4,8 @@ import static dev.kbpf.isa.Opcodes.*;
 
 import dev.kbpf.exec.InvalidProgramException;
 import dev.kbpf.isa.Insn;
+import dev.kbpf.memory.Address;
+import dev.kbpf.memory.AddressSpace;
 import java.util.List;
 
 /**
@@ -15,8 +17,13 @@ import java.util.List;
  */
 final class Predecoder {
 
-    /** The flat program: {@code code[i]} for instruction {@code i}, {@code slotOf[i]} its slot. */
-    record Decoded(long[] code, long[] wide, int[] slotOf) {}
+    /**
+     * The flat program: {@code code[i]} for instruction {@code i}, {@code slotOf[i]} its slot,
+     * {@code indexOf[s]} the instruction at slot {@code s} (-1 for a lddw's second half). After
+     * the program come two sentinels: {@link Op#FELL_OFF}, then an {@link Op#EXIT} that a finished
+     * tail call jumps to.
+     */
+    record Decoded(long[] code, long[] wide, int[] slotOf, int[] indexOf) {}
 
     private final List<Insn> slots;
     private final int[] indexOf;   // slot -> instruction index, -1 for the second half of a lddw
@@ -46,8 +53,8 @@ final class Predecoder {
                 indexOf[++s] = -1;
             }
         }
-        long[] code = new long[count + 1];
-        int[] slotOf = new int[count + 1];
+        long[] code = new long[count + 2];
+        int[] slotOf = new int[count + 2];
         int wideCount = 0;
         for (Insn insn : slots) if (insn.isWide()) wideCount++;
         long[] wide = new long[wideCount];
@@ -59,7 +66,12 @@ final class Predecoder {
             if (insn.isWide()) {
                 checkWritable(s, insn.dst());
                 if (insn.off() != 0) throw new InvalidProgramException(s, "lddw offset must be 0");
-                wide[w] = insn.imm64(slots.get(s + 1));
+                if (insn.src() == PSEUDO_FUNC) {   // a callback: Linux's relative imm becomes a code address
+                    relative(s, i, insn.imm(), insn);   // the target must start an instruction of the program
+                    wide[w] = Address.of(AddressSpace.CODE_ID, s + 1 + insn.imm());
+                } else {
+                    wide[w] = insn.imm64(slots.get(s + 1));
+                }
                 code[i] = Op.pack(Op.LDDW, insn.dst(), insn.src(), 0, w++);
                 s++;
             } else {
@@ -68,7 +80,9 @@ final class Predecoder {
         }
         code[count] = Op.pack(Op.FELL_OFF, 0, 0, 0, 0);
         slotOf[count] = n;
-        return new Decoded(code, wide, slotOf);
+        code[count + 1] = Op.pack(Op.EXIT, 0, 0, 0, 0);
+        slotOf[count + 1] = n;
+        return new Decoded(code, wide, slotOf, indexOf);
     }
 
     private long translate(int s, int i, Insn in) {

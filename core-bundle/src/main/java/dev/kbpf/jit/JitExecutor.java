@@ -31,8 +31,24 @@ public final class JitExecutor implements Executor {
         this.largestRegionEstimate = largestRegionEstimate;
     }
 
+    /** Runs callbacks and tail calls into inner frames, which the generated code does not enter yet. */
+    private volatile dev.kbpf.interp.Interpreter inner;
+
+    @Override
+    public long invoke(ExecutionContext ctx, int entrySlot, int frame, long r1, long r2, long r3, long r4, long r5) {
+        if (entrySlot == 0 && frame == 0) return runCompiled(ctx, r1, r2, r3, r4, r5);
+        dev.kbpf.interp.Interpreter i = inner;
+        if (i == null) inner = i = new dev.kbpf.interp.Interpreter(program);
+        return i.invoke(ctx, entrySlot, frame, r1, r2, r3, r4, r5);
+    }
+
     @Override
     public long run(ExecutionContext ctx, long r1, long r2, long r3, long r4, long r5) {
+        ctx.beginRun();
+        return runCompiled(ctx, r1, r2, r3, r4, r5);
+    }
+
+    private long runCompiled(ExecutionContext ctx, long r1, long r2, long r3, long r4, long r5) {
         long[] state = new long[JitRuntime.STATE_SIZE];
         state[1] = r1;
         state[2] = r2;

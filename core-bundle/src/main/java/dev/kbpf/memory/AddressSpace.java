@@ -27,8 +27,14 @@ public final class AddressSpace {
     public static final int STACK_ID_BASE = 2;
     /** How many stack frame ids exist: Linux's MAX_CALL_FRAMES. */
     public static final int MAX_FRAMES = 8;
-    /** First per-execution id free for other uses (raw memory, packet data); ids up to {@code LOCAL_SLOTS - 1}. */
+    /** First per-execution id free for other uses (raw memory, packet data); ids up to {@code CODE_ID - 1}. */
     public static final int FIRST_EXTRA_ID = STACK_ID_BASE + MAX_FRAMES;
+    /**
+     * Code addresses: {@code Address.of(CODE_ID, slot)} names instruction slot {@code slot} of the
+     * running program (what {@code lddw} pseudo func loads, for callbacks). No region is ever
+     * attached here, so loading or storing through a code address faults.
+     */
+    public static final int CODE_ID = LOCAL_SLOTS - 1;
 
     private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -40,6 +46,7 @@ public final class AddressSpace {
     /** An address space whose ids from {@link #LOCAL_SLOTS} on resolve in {@code shared}. */
     public AddressSpace(RegionTable shared) {
         this.shared = Objects.requireNonNull(shared, "shared");
+        java.util.Arrays.fill(locals, Region.UNMAPPED);
     }
 
     /** An address space with only per-execution regions. */
@@ -49,7 +56,7 @@ public final class AddressSpace {
 
     /** Puts {@code region} under per-execution id {@code id} (1..15) and returns the address of its first byte. */
     public long attach(int id, Region region) {
-        if (id <= 0 || id >= LOCAL_SLOTS) throw new IllegalArgumentException("per-execution region ids are 1.." + (LOCAL_SLOTS - 1) + ", not " + id);
+        if (id <= 0 || id >= CODE_ID) throw new IllegalArgumentException("per-execution region ids are 1.." + (CODE_ID - 1) + ", not " + id);
         locals[id] = Objects.requireNonNull(region, "region");
         return Address.of(id, 0);
     }
@@ -57,41 +64,51 @@ public final class AddressSpace {
     /** Removes the per-execution region {@code id}; its addresses fault afterwards. */
     public void detach(int id) {
         if (id <= 0 || id >= LOCAL_SLOTS) throw new IllegalArgumentException("per-execution region ids are 1.." + (LOCAL_SLOTS - 1) + ", not " + id);
-        locals[id] = null;
+        locals[id] = Region.UNMAPPED;
     }
 
     /** The region an id names, or {@code null}. */
     public Region region(int id) {
-        return (id & -LOCAL_SLOTS) == 0 ? locals[id] : shared.get(id);
+        Region r = (id & -LOCAL_SLOTS) == 0 ? locals[id] : shared.get(id);
+        return r == Region.UNMAPPED ? null : r;
+    }
+
+    /** The region of {@code addr}, or {@link Region#UNMAPPED}: never null, so the hot path needs no null check. */
+    private Region at(long addr) {
+        int id = (int) (addr >>> 32);
+        return (id & -LOCAL_SLOTS) == 0 ? locals[id] : shared.at(id);
     }
 
     /** The region holding all of {@code [addr, addr+size)} for reading, or a fault. */
     public Region readable(long addr, int size) {
-        Region r = region((int) (addr >>> 32));
-        if (r == null || (addr & 0xffffffffL) + size > r.size()) throw fault(addr, size, AccessKind.READ, r);
+        Region r = at(addr);
+        r.readIndex(addr, size);
         return r;
     }
 
     /** The region holding all of {@code [addr, addr+size)} for writing, or a fault. */
     public Region writable(long addr, int size) {
-        Region r = region((int) (addr >>> 32));
-        if (r == null || (addr & 0xffffffffL) + size > r.size() || r.readOnly()) throw fault(addr, size, AccessKind.WRITE, r);
+        Region r = at(addr);
+        r.writeIndex(addr, size);
         return r;
     }
 
-    /** The region for an atomic of {@code size} bytes at {@code addr}: writable and aligned. */
-    private Region atomic(long addr, int size) {
-        Region r = region((int) (addr >>> 32));
-        if (r == null || (addr & 0xffffffffL) + size > r.size() || r.readOnly() || ((r.base() + (int) addr) & (size - 1)) != 0) {
+    /** The array index for an atomic of {@code size} bytes at {@code addr} in {@code r}: writable and aligned. */
+    private static int atomicIndex(Region r, long addr, int size) {
+        int off = (int) addr;
+        if (off < 0 || off > r.size() - size || r.readOnly() || ((r.base + off) & (size - 1)) != 0) {
             throw fault(addr, size, AccessKind.ATOMIC, r);
         }
-        return r;
+        return r.base + off;
     }
 
-    private static MemoryFault fault(long addr, int size, AccessKind kind, Region r) {
+    /** The fault for an access {@code r} does not allow ({@code r} may be {@link Region#UNMAPPED}). */
+    static MemoryFault fault(long addr, int size, AccessKind kind, Region r) {
+        if (r == Region.UNMAPPED) r = null;
         String reason;
         if (r == null) {
-            reason = Address.regionId(addr) == 0 ? "NULL pointer (region 0)" : "no such region";
+            int id = Address.regionId(addr);
+            reason = id == 0 ? "NULL pointer (region 0)" : id == CODE_ID ? "a code address is not data" : "no such region";
         } else if (Address.offset(addr) + size > r.size()) {
             reason = Address.offset(addr) >= r.size() ? "outside " + r : "crosses the end of " + r;
         } else if (r.readOnly() && kind != AccessKind.READ) {
@@ -105,23 +122,23 @@ public final class AddressSpace {
     // ---- plain loads: zero-extended to 64 bits
 
     public long load8(long addr) {
-        Region r = readable(addr, 1);
-        return r.bytes()[r.base() + (int) addr] & 0xffL;
+        Region r = at(addr);
+        return r.bytes[r.readIndex(addr, 1)] & 0xffL;
     }
 
     public long load16(long addr) {
-        Region r = readable(addr, 2);
-        return (short) I16.get(r.bytes(), r.base() + (int) addr) & 0xffffL;
+        Region r = at(addr);
+        return (short) I16.get(r.bytes, r.readIndex(addr, 2)) & 0xffffL;
     }
 
     public long load32(long addr) {
-        Region r = readable(addr, 4);
-        return (int) I32.get(r.bytes(), r.base() + (int) addr) & 0xffffffffL;
+        Region r = at(addr);
+        return (int) I32.get(r.bytes, r.readIndex(addr, 4)) & 0xffffffffL;
     }
 
     public long load64(long addr) {
-        Region r = readable(addr, 8);
-        return (long) I64.get(r.bytes(), r.base() + (int) addr);
+        Region r = at(addr);
+        return (long) I64.get(r.bytes, r.readIndex(addr, 8));
     }
 
     /** A load of {@code size} = 1, 2, 4 or 8 bytes, zero-extended. */
@@ -138,23 +155,23 @@ public final class AddressSpace {
     // ---- plain stores: the low bytes of value
 
     public void store8(long addr, long value) {
-        Region r = writable(addr, 1);
-        r.bytes()[r.base() + (int) addr] = (byte) value;
+        Region r = at(addr);
+        r.bytes[r.writeIndex(addr, 1)] = (byte) value;
     }
 
     public void store16(long addr, long value) {
-        Region r = writable(addr, 2);
-        I16.set(r.bytes(), r.base() + (int) addr, (short) value);
+        Region r = at(addr);
+        I16.set(r.bytes, r.writeIndex(addr, 2), (short) value);
     }
 
     public void store32(long addr, long value) {
-        Region r = writable(addr, 4);
-        I32.set(r.bytes(), r.base() + (int) addr, (int) value);
+        Region r = at(addr);
+        I32.set(r.bytes, r.writeIndex(addr, 4), (int) value);
     }
 
     public void store64(long addr, long value) {
-        Region r = writable(addr, 8);
-        I64.set(r.bytes(), r.base() + (int) addr, value);
+        Region r = at(addr);
+        I64.set(r.bytes, r.writeIndex(addr, 8), value);
     }
 
     /** A store of {@code size} = 1, 2, 4 or 8 bytes. */
@@ -171,64 +188,64 @@ public final class AddressSpace {
     // ---- atomics (RFC 9669 section 5.3): the old value is returned, 32-bit ones zero-extended
 
     public long fetchAdd32(long addr, long v) {
-        Region r = atomic(addr, 4);
-        return (int) I32.getAndAdd(r.bytes(), r.base() + (int) addr, (int) v) & 0xffffffffL;
+        Region r = at(addr);
+        return (int) I32.getAndAdd(r.bytes, atomicIndex(r, addr, 4), (int) v) & 0xffffffffL;
     }
 
     public long fetchAdd64(long addr, long v) {
-        Region r = atomic(addr, 8);
-        return (long) I64.getAndAdd(r.bytes(), r.base() + (int) addr, v);
+        Region r = at(addr);
+        return (long) I64.getAndAdd(r.bytes, atomicIndex(r, addr, 8), v);
     }
 
     public long fetchAnd32(long addr, long v) {
-        Region r = atomic(addr, 4);
-        return (int) I32.getAndBitwiseAnd(r.bytes(), r.base() + (int) addr, (int) v) & 0xffffffffL;
+        Region r = at(addr);
+        return (int) I32.getAndBitwiseAnd(r.bytes, atomicIndex(r, addr, 4), (int) v) & 0xffffffffL;
     }
 
     public long fetchAnd64(long addr, long v) {
-        Region r = atomic(addr, 8);
-        return (long) I64.getAndBitwiseAnd(r.bytes(), r.base() + (int) addr, v);
+        Region r = at(addr);
+        return (long) I64.getAndBitwiseAnd(r.bytes, atomicIndex(r, addr, 8), v);
     }
 
     public long fetchOr32(long addr, long v) {
-        Region r = atomic(addr, 4);
-        return (int) I32.getAndBitwiseOr(r.bytes(), r.base() + (int) addr, (int) v) & 0xffffffffL;
+        Region r = at(addr);
+        return (int) I32.getAndBitwiseOr(r.bytes, atomicIndex(r, addr, 4), (int) v) & 0xffffffffL;
     }
 
     public long fetchOr64(long addr, long v) {
-        Region r = atomic(addr, 8);
-        return (long) I64.getAndBitwiseOr(r.bytes(), r.base() + (int) addr, v);
+        Region r = at(addr);
+        return (long) I64.getAndBitwiseOr(r.bytes, atomicIndex(r, addr, 8), v);
     }
 
     public long fetchXor32(long addr, long v) {
-        Region r = atomic(addr, 4);
-        return (int) I32.getAndBitwiseXor(r.bytes(), r.base() + (int) addr, (int) v) & 0xffffffffL;
+        Region r = at(addr);
+        return (int) I32.getAndBitwiseXor(r.bytes, atomicIndex(r, addr, 4), (int) v) & 0xffffffffL;
     }
 
     public long fetchXor64(long addr, long v) {
-        Region r = atomic(addr, 8);
-        return (long) I64.getAndBitwiseXor(r.bytes(), r.base() + (int) addr, v);
+        Region r = at(addr);
+        return (long) I64.getAndBitwiseXor(r.bytes, atomicIndex(r, addr, 8), v);
     }
 
     public long exchange32(long addr, long v) {
-        Region r = atomic(addr, 4);
-        return (int) I32.getAndSet(r.bytes(), r.base() + (int) addr, (int) v) & 0xffffffffL;
+        Region r = at(addr);
+        return (int) I32.getAndSet(r.bytes, atomicIndex(r, addr, 4), (int) v) & 0xffffffffL;
     }
 
     public long exchange64(long addr, long v) {
-        Region r = atomic(addr, 8);
-        return (long) I64.getAndSet(r.bytes(), r.base() + (int) addr, v);
+        Region r = at(addr);
+        return (long) I64.getAndSet(r.bytes, atomicIndex(r, addr, 8), v);
     }
 
     /** Compares the 32-bit value at {@code addr} with the low half of {@code expected}, stores the low half of {@code v} if equal; returns the old value. */
     public long compareExchange32(long addr, long expected, long v) {
-        Region r = atomic(addr, 4);
-        return (int) I32.compareAndExchange(r.bytes(), r.base() + (int) addr, (int) expected, (int) v) & 0xffffffffL;
+        Region r = at(addr);
+        return (int) I32.compareAndExchange(r.bytes, atomicIndex(r, addr, 4), (int) expected, (int) v) & 0xffffffffL;
     }
 
     public long compareExchange64(long addr, long expected, long v) {
-        Region r = atomic(addr, 8);
-        return (long) I64.compareAndExchange(r.bytes(), r.base() + (int) addr, expected, v);
+        Region r = at(addr);
+        return (long) I64.compareAndExchange(r.bytes, atomicIndex(r, addr, 8), expected, v);
     }
 
     // ---- bulk copies, for helpers
@@ -237,15 +254,15 @@ public final class AddressSpace {
     public void read(long addr, byte[] dst, int dstOff, int len) {
         Objects.checkFromIndexSize(dstOff, len, dst.length);
         if (len == 0) return;
-        Region r = readable(addr, len);
-        System.arraycopy(r.bytes(), r.base() + (int) addr, dst, dstOff, len);
+        Region r = at(addr);
+        System.arraycopy(r.bytes, r.readIndex(addr, len), dst, dstOff, len);
     }
 
     /** Copies {@code src[srcOff..srcOff+len)} to {@code addr}; the range must lie in one writable region. */
     public void write(long addr, byte[] src, int srcOff, int len) {
         Objects.checkFromIndexSize(srcOff, len, src.length);
         if (len == 0) return;
-        Region r = writable(addr, len);
-        System.arraycopy(src, srcOff, r.bytes(), r.base() + (int) addr, len);
+        Region r = at(addr);
+        System.arraycopy(src, srcOff, r.bytes, r.writeIndex(addr, len), len);
     }
 }

@@ -22,7 +22,7 @@ public final class RegionTable {
     /** Largest id handed out; keeps the table's array within reason. */
     public static final int MAX_ID = (1 << 24) - 1;
 
-    private volatile Region[] slots = new Region[64];
+    private volatile Region[] slots = unmapped(64);   // never null entries: Region.UNMAPPED where nothing is
     private final Object lock = new Object();
     private final ArrayDeque<Integer> freed = new ArrayDeque<>();
     private int next = AddressSpace.LOCAL_SLOTS;
@@ -38,7 +38,8 @@ public final class RegionTable {
             else if (next <= MAX_ID) id = next++;
             else throw new IllegalStateException("no free region id: " + (MAX_ID - AddressSpace.LOCAL_SLOTS + 1) + " regions registered");
             if (id >= table.length) {
-                Region[] grown = java.util.Arrays.copyOf(table, Math.min(MAX_ID + 1, Math.max(id + 1, table.length * 2)));
+                Region[] grown = unmapped(Math.min(MAX_ID + 1, Math.max(id + 1, table.length * 2)));
+                System.arraycopy(table, 0, grown, 0, table.length);
                 SLOT.setRelease(grown, id, region);
                 slots = grown;
             } else {
@@ -52,17 +53,29 @@ public final class RegionTable {
     public void unregister(int id) {
         synchronized (lock) {
             Region[] table = slots;
-            if (id < AddressSpace.LOCAL_SLOTS || id >= table.length || table[id] == null) {
+            if (id < AddressSpace.LOCAL_SLOTS || id >= table.length || table[id] == Region.UNMAPPED) {
                 throw new IllegalArgumentException("region id " + id + " is not registered");
             }
-            SLOT.setRelease(table, id, (Region) null);
+            SLOT.setRelease(table, id, Region.UNMAPPED);
             freed.add(id);
         }
     }
 
     /** The region with this id, or {@code null}. Lock-free; safe from any thread. */
     public Region get(int id) {
+        Region r = at(id);
+        return r == Region.UNMAPPED ? null : r;
+    }
+
+    /** The region with this id, or {@link Region#UNMAPPED} (the address space's hot path: no null check). */
+    Region at(int id) {
         Region[] table = slots;
-        return Integer.compareUnsigned(id, table.length) < 0 ? (Region) SLOT.getAcquire(table, id) : null;
+        return Integer.compareUnsigned(id, table.length) < 0 ? (Region) SLOT.getAcquire(table, id) : Region.UNMAPPED;
+    }
+
+    private static Region[] unmapped(int length) {
+        Region[] table = new Region[length];
+        java.util.Arrays.fill(table, Region.UNMAPPED);
+        return table;
     }
 }

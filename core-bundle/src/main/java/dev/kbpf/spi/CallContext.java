@@ -63,4 +63,11 @@ public interface CallContext {
      * need more than this interface, without making the SPI depend on core's private packages.
      */
     <T> T unwrap(Class<T> type);
+
+    /**
+     * The runtime's services for helpers: maps, ring buffers, tail calls, callbacks, the trace
+     * pipe. Outside a runtime (tests, the conformance plugin) every service answers
+     * {@code -ENOTSUPP}.
+     */
+    HelperServices services();
 }

@@ -3,19 +3,24 @@ package dev.kbpf.conformance;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kbpf.exec.ExecutorFactory;
 import dev.kbpf.interp.Interpreter;
 import dev.kbpf.isa.ConformanceTestFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every bpf_conformance test file, assembled and run by the interpreter (FORMAT.md section 3). */
+/** Every bpf_conformance test file, assembled and run by every executor (FORMAT.md section 3). */
 class ConformanceSuiteTest {
+
+    /** The executors the suite must pass: add the JIT's factory here. */
+    static final Map<String, ExecutorFactory> EXECUTORS = Map.of("interpreter", Interpreter.FACTORY);
 
     static Path testsDir() {
         String shared = System.getProperty("kbpf.shared", "../shared");
@@ -32,14 +37,19 @@ class ConformanceSuiteTest {
 
     @TestFactory
     Stream<DynamicTest> everyFileGivesItsResult() throws IOException {
-        ConformanceMachine machine = new ConformanceMachine(Interpreter.FACTORY, ConformanceMachine.DEFAULT_BUDGET);
-        return testFiles().stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+        List<Path> files = testFiles();
+        return EXECUTORS.entrySet().stream().flatMap(e -> files.stream().map(file -> test(e.getKey(), e.getValue(), file)));
+    }
+
+    private static DynamicTest test(String executor, ExecutorFactory factory, Path file) {
+        ConformanceMachine machine = new ConformanceMachine(factory, ConformanceMachine.DEFAULT_BUDGET);
+        return DynamicTest.dynamicTest(executor + ": " + file.getFileName(), () -> {
             ConformanceTestFile test = ConformanceTestFile.parse(Files.readString(file));
             assertFalse(test.skipped(), () -> "upstream would skip it: " + test.skipReason().orElse(""));
             assertTrue(test.error().isEmpty(), "the suite's tests expect results, not errors");
             long r0 = machine.run(test.program(), test.memory());
             assertEquals(Long.toHexString(test.expectedResult()), Long.toHexString(r0), "r0 (hex)");
-        }));
+        });
     }
 
     @Test

@@ -1,0 +1,53 @@
+package dev.kbpf.shell;
+
+import dev.kbpf.api.ProgInfo;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A loaded program as {@code prog list}, {@code prog show} and {@code prog load} print it; in JSON
+ * with bpftool's names where bpftool has one ({@code id}, {@code type}, {@code name}, {@code tag},
+ * {@code loaded_at}, {@code map_ids}). The type is Linux's name in lower case, as bpftool prints it.
+ */
+public record ProgView(int id, String name, String type, String tag, int insns, boolean jited, boolean destructive,
+                       String loadedAt, List<Integer> mapIds, List<String> helpers, List<String> kfuncs,
+                       long verificationNs, int processedInsns) {
+
+    public static ProgView of(ProgInfo p) {
+        return new ProgView(p.id(), p.name(), p.type().name().toLowerCase(Locale.ROOT), p.tag(), p.insnCount(), p.jited(),
+                p.destructive(), p.loadedAt() == null ? null : p.loadedAt().toString(), p.mapIds(), p.helpers(), p.kfuncs(),
+                p.verificationNanos(), p.processedInsns());
+    }
+
+    /** {@code prog show}: one {@code key: value} line per fact. */
+    String detail() {
+        StringBuilder sb = new StringBuilder();
+        field(sb, "id", Integer.toString(id));
+        field(sb, "name", name.isEmpty() ? "-" : name);
+        field(sb, "type", type);
+        field(sb, "tag", tag);
+        field(sb, "insns", Integer.toString(insns));
+        field(sb, "jited", jited ? "yes" : "no (interpreter)");
+        field(sb, "destructive", destructive ? "yes" : "no");
+        field(sb, "loaded_at", loadedAt == null ? "-" : loadedAt);
+        field(sb, "map_ids", join(mapIds));
+        field(sb, "helpers", join(helpers));
+        field(sb, "kfuncs", join(kfuncs));
+        field(sb, "verified", String.format(Locale.ROOT, "processed %d insns in %.3f ms", processedInsns, verificationNs / 1e6));
+        return sb.toString();
+    }
+
+    static String join(List<?> items) {
+        if (items.isEmpty()) return "-";
+        StringBuilder sb = new StringBuilder();
+        for (Object o : items) {
+            if (sb.length() > 0) sb.append(',');
+            sb.append(o);
+        }
+        return sb.toString();
+    }
+
+    static void field(StringBuilder sb, String key, String value) {
+        sb.append(String.format(Locale.ROOT, "%-12s %s%n", key + ":", value));
+    }
+}

@@ -1,0 +1,2 @@
+/** The registry as an OSGi service: collects {@code KfuncProvider} services (whiteboard). */
+package dev.kbpf.kfunc.osgi;

@@ -1,0 +1,2 @@
+/** A kfunc provider for the container tests. */
+package dev.kbpf.testkfunc;
