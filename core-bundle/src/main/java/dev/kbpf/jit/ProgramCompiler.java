@@ -66,7 +66,7 @@ final class ProgramCompiler {
     // local variable slots of a region method
     private static final int L_CTX = 0, L_ST = 1, L_ENTRY = 2, L_DEPTH = 3, L_MEM = 4, L_STACK = 5, L_FP = 6, L_PC = 7,
             L_R0 = 8, L_LEFT = 30, L_EXC = 32, L_ADDR = 33, L_REGION = 35, L_SITES = 36;
-    /** Locals of one memory site's region cache: low address (long), span ^ MIN (long), bytes, base. */
+    /** Locals of one memory site's region cache: low address ^ MIN (long), span ^ MIN (long), bytes, base. */
     private static final int SITE_SLOTS = 6;
     private static final String REGION = "dev/kbpf/memory/Region";
 
@@ -817,11 +817,10 @@ final class ProgramCompiler {
             Label access = new Label();
             address(base, in.off());
             mv.visitVarInsn(LSTORE, L_ADDR);
+            // (addr - low) <u span, as addr - (low ^ MIN) < span ^ MIN: one subtract, one compare
             mv.visitVarInsn(LLOAD, L_ADDR);
             mv.visitVarInsn(LLOAD, at);
             mv.visitInsn(LSUB);
-            lconst(mv, Long.MIN_VALUE);
-            mv.visitInsn(LXOR);
             mv.visitVarInsn(LLOAD, at + 2);
             mv.visitInsn(LCMP);
             mv.visitJumpInsn(IFGE, miss);
@@ -852,6 +851,8 @@ final class ProgramCompiler {
                 mv.visitVarInsn(LLOAD, L_ADDR);
                 lconst(mv, 0xffffffff00000000L);
                 mv.visitInsn(LAND);
+                lconst(mv, Long.MIN_VALUE);
+                mv.visitInsn(LXOR);
                 mv.visitVarInsn(LSTORE, at);
                 mv.visitJumpInsn(GOTO, access);
             });
