@@ -58,9 +58,11 @@ public final class Jit {
         long start = System.nanoTime();
         ProgramCompiler.Output out;
         CompiledCode code;
+        ControlFlow flow;
+        JitRuntime rt;
         try {
-            ControlFlow flow = new ControlFlow(program.insns());
-            JitRuntime rt = new JitRuntime(program, flow);
+            flow = new ControlFlow(program.insns());
+            rt = new JitRuntime(program, flow);
             out = new ProgramCompiler(program, flow, rt, regionBytes).compile();
             MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClassWithClassData(out.classBytes(), out.classData(), true);
             code = (CompiledCode) lookup.lookupClass().getDeclaredConstructor().newInstance();
@@ -70,6 +72,8 @@ public final class Jit {
             throw new JitException("could not instantiate the compiled program: " + e, e);
         }
         long nanos = System.nanoTime() - start;
-        return new JitExecutor(program, code, out.classBytes(), nanos, out.regions(), out.largestRegionEstimate());
+        JitExecutor executor = new JitExecutor(program, flow, code, out.classBytes(), nanos, out.regions(), out.largestRegionEstimate());
+        rt.bind(executor);
+        return executor;
     }
 }

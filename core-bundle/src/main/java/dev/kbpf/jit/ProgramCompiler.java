@@ -65,10 +65,11 @@ final class ProgramCompiler {
 
     // local variable slots of a region method
     private static final int L_CTX = 0, L_ST = 1, L_ENTRY = 2, L_DEPTH = 3, L_MEM = 4, L_STACK = 5, L_FP = 6, L_PC = 7,
-            L_R0 = 8, L_LEFT = 30, L_EXC = 32, L_ADDR = 33, L_REGION = 35, L_SITES = 36;
+            L_R0 = 8, L_LEFT = 30, L_EXC = 32, L_ADDR = 33, L_REGION = 35, L_TAIL = 36, L_SITES = 37;
     /** Locals of one memory site's region cache: low address ^ MIN (long), span ^ MIN (long), bytes, base. */
     private static final int SITE_SLOTS = 6;
     private static final String REGION = "dev/kbpf/memory/Region";
+    private static final String EXECUTOR = "dev/kbpf/exec/Executor";
 
     private final ExecutableProgram program;
     private final ControlFlow flow;
@@ -121,15 +122,36 @@ final class ProgramCompiler {
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
-        mv = cw.visitMethod(ACC_PUBLIC, "run", "(" + CTX_D + "[J)V", null, null);
-        mv.visitCode();
-        mv.visitVarInsn(ALOAD, 1);
-        mv.visitVarInsn(ALOAD, 2);
-        mv.visitInsn(ICONST_0);
-        mv.visitMethodInsn(INVOKESTATIC, CLASS_NAME, "f" + flow.subprograms.get(0).entry(), FUNC_DESC, false);
-        mv.visitInsn(RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
+        // run(ctx, state, entry, frame): the subprogram starting at instruction entry
+        Framer run = new Framer(cw.visitMethod(ACC_PUBLIC, "run", "(" + CTX_D + "[JII)V", null, null),
+                new Object[] {CLASS_NAME, CTX, "[J", INTEGER, INTEGER});
+        run.visitCode();
+        int n = flow.subprograms.size();
+        int[] keys = new int[n];
+        Label[] labels = new Label[n];
+        for (int k = 0; k < n; k++) {
+            keys[k] = flow.subprograms.get(k).entry();
+            labels[k] = new Label();
+        }
+        Label none = new Label();
+        run.visitVarInsn(ILOAD, 3);
+        run.visitLookupSwitchInsn(none, keys, labels);
+        for (int k = 0; k < n; k++) {
+            run.target(labels[k]);
+            run.visitVarInsn(ALOAD, 1);
+            run.visitVarInsn(ALOAD, 2);
+            run.visitVarInsn(ILOAD, 4);
+            run.visitMethodInsn(INVOKESTATIC, CLASS_NAME, "f" + keys[k], FUNC_DESC, false);
+            run.visitInsn(RETURN);
+        }
+        run.target(none);
+        run.visitTypeInsn(NEW, "java/lang/IllegalArgumentException");
+        run.visitInsn(DUP);
+        run.visitLdcInsn("no subprogram starts at that instruction");
+        run.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalArgumentException", "<init>", "(Ljava/lang/String;)V", false);
+        run.visitInsn(ATHROW);
+        run.visitMaxs(0, 0);
+        run.visitEnd();
     }
 
     // ------------------------------------------------------------------ regions and dispatch
@@ -145,6 +167,7 @@ final class ProgramCompiler {
             BlockEmitter e = new BlockEmitter(counter, t -> new Label());
             e.fast(b);
             e.outOfLine();
+            e.sharedPaths();
             int size = counter.bytes() + 2 * 64 + 12 * cachedSites(b);   // two region-leaving stubs, cache set-up
             if (!current.isEmpty() && used + size > regionBytes) {
                 regions.add(current.stream().mapToInt(Integer::intValue).toArray());
@@ -234,7 +257,7 @@ final class ProgramCompiler {
         for (int b : blocks) sites += cachedSites(b);
         List<Object> locals = new ArrayList<>(List.of(CTX, "[J", INTEGER, INTEGER, MEM, "[B", INTEGER, INTEGER));
         for (int r = 0; r <= 11; r++) locals.add(LONG);   // r0-r10, left
-        locals.addAll(List.of(TOP, LONG, REGION));         // exception slot, address, region
+        locals.addAll(List.of(TOP, LONG, REGION, EXECUTOR));   // exception slot, address, region, tail-call target
         for (int site = 0; site < sites; site++) locals.addAll(List.of(LONG, LONG, "[B", INTEGER));
         Framer mv = new Framer(cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name, REGION_DESC, null, null), locals.toArray());
         mv.visitCode();
@@ -270,6 +293,8 @@ final class ProgramCompiler {
         mv.visitVarInsn(LSTORE, L_ADDR);
         mv.visitInsn(ACONST_NULL);
         mv.visitVarInsn(ASTORE, L_REGION);
+        mv.visitInsn(ACONST_NULL);
+        mv.visitVarInsn(ASTORE, L_TAIL);
         for (int site = 0; site < sites; site++) {   // every cache starts empty: span 0 matches nothing
             int at = L_SITES + SITE_SLOTS * site;
             mv.visitInsn(LCONST_0);
@@ -303,8 +328,8 @@ final class ProgramCompiler {
             mv.target(fastLabels.get(b));
             e.fast(b);
         }
-        e.shortOfBudgetPath();
         e.outOfLine();
+        e.sharedPaths();
         for (Map.Entry<Integer, Label> s : stubs.entrySet()) {
             mv.target(s.getValue());
             e.storeState(10);
@@ -406,7 +431,8 @@ final class ProgramCompiler {
     private final class BlockEmitter {
         private final MethodVisitor mv;
         private final IntFunction<Label> edge;
-        private final Label shortOfBudget = new Label();
+        private final Label exitPath = new Label();
+        private final Label budgetSpent = new Label();
 
         BlockEmitter(MethodVisitor mv, IntFunction<Label> edge) {
             this.mv = mv;
@@ -417,11 +443,7 @@ final class ProgramCompiler {
         void fast(int b) {
             int end = Math.min(flow.blockEnd[b], flow.count + 1);
             int n = end - b;
-            pc(b);
-            mv.visitVarInsn(LLOAD, L_LEFT);
-            lconst(mv, n);
-            mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFLT, shortOfBudget);
+            // count the whole block now; a fault inside it gives back the rest (JitRuntime.fault)
             mv.visitVarInsn(LLOAD, L_LEFT);
             lconst(mv, n);
             mv.visitInsn(LSUB);
@@ -443,15 +465,20 @@ final class ProgramCompiler {
             line(last);
             Insn in = flow.insns[last];
             if (ControlFlow.isExit(in)) {
-                storeState(5);
-                mv.visitInsn(ICONST_M1);
-                mv.visitInsn(IRETURN);
+                mv.visitJumpInsn(GOTO, exitPath);
             } else if (ControlFlow.isJump(in)) {
+                Label to = edge.apply(flow.target[last]);
                 if (ControlFlow.isUnconditional(in)) {
-                    mv.visitJumpInsn(GOTO, edge.apply(flow.target[last]));
+                    budgetCheck(last, to);
                 } else {
-                    condition(in, edge.apply(flow.target[last]));
+                    // the budget is checked only when the jump is taken, as the interpreter does
+                    Label taken = new Label();
+                    condition(in, taken);
                     mv.visitJumpInsn(GOTO, edge.apply(end));
+                    outOfLine.add(() -> {
+                        target(taken);
+                        budgetCheck(last, to);
+                    });
                 }
             } else if (ControlFlow.isLocalCall(in)) {
                 localCall(last);
@@ -462,20 +489,30 @@ final class ProgramCompiler {
             }
         }
 
+        /** Continues at {@code ok} if the budget is not spent, else faults at instruction {@code i}. */
+        private void budgetCheck(int i, Label ok) {
+            mv.visitVarInsn(LLOAD, L_LEFT);
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGE, ok);
+            pc(i);
+            mv.visitJumpInsn(GOTO, budgetSpent);
+        }
+
         /**
-         * Where a block goes when the budget left cannot cover it ({@code pc} holds the block's
-         * first instruction): the registers go to the state array and
-         * {@link JitRuntime#finishBlock} runs the block one instruction at a time up to the
-         * fault the interpreter would meet. Shared by all blocks of the method.
+         * The paths every block of a method shares: {@code exit} (r0-r5 and the count to the
+         * state array, -1 to the dispatcher) and the budget fault (at the instruction in {@code pc}).
          */
-        void shortOfBudgetPath() {
-            target(shortOfBudget);
-            storeState(10);
+        void sharedPaths() {
+            target(exitPath);
+            storeState(5);
+            mv.visitInsn(ICONST_M1);
+            mv.visitInsn(IRETURN);
+            target(budgetSpent);
             ldcConstant(mv, 0, RT_D);
             mv.visitVarInsn(ALOAD, L_CTX);
-            mv.visitVarInsn(ALOAD, L_ST);
             mv.visitVarInsn(ILOAD, L_PC);
-            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "finishBlock", "(" + CTX_D + "[JI)Ljava/lang/RuntimeException;", false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "budgetSpent", "(" + CTX_D + "I)L" + FAULT + ";", false);
             mv.visitInsn(ATHROW);
         }
 
@@ -528,6 +565,13 @@ final class ProgramCompiler {
             mv.visitMethodInsn(INVOKEVIRTUAL, RT, "callTooDeep", "(I)L" + FAULT + ";", false);
             mv.visitInsn(ATHROW);
             target(ok);
+            Label funded = new Label();
+            mv.visitVarInsn(LLOAD, L_LEFT);
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGE, funded);
+            mv.visitJumpInsn(GOTO, budgetSpent);
+            target(funded);
             storeState(9);
             mv.visitVarInsn(ALOAD, L_ST);
             iconst(mv, 10);
@@ -764,8 +808,10 @@ final class ProgramCompiler {
                 load(in.dst());
                 for (int r = 1; r <= 5; r++) load(r);
                 iconst(mv, i);
-                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "callx", "(" + CTX_D + "JJJJJJI)J", false);
+                mv.visitVarInsn(ILOAD, L_DEPTH);
+                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "callx", "(" + CTX_D + "JJJJJJII)J", false);
                 store(0);
+                tailCall(i);
                 return;
             }
             int kind = in.src() == Opcodes.PSEUDO_KFUNC_CALL ? JitRuntime.KFUNC : JitRuntime.HELPER;
@@ -777,7 +823,8 @@ final class ProgramCompiler {
                 iconst(mv, i);
                 iconst(mv, kind);
                 iconst(mv, id);
-                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "unknownFunction", "(III)L" + FAULT + ";", false);
+                mv.visitInsn(I2L);
+                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "unknownFunction", "(IIJ)L" + FAULT + ";", false);
                 mv.visitInsn(ATHROW);
                 return;
             }
@@ -788,8 +835,51 @@ final class ProgramCompiler {
             iconst(mv, i);
             iconst(mv, kind);
             iconst(mv, id);
-            mv.visitMethodInsn(INVOKESTATIC, RT, "call", "(" + FN_D + CTX_D + "JJJJJ" + RT_D + "III)J", false);
+            mv.visitVarInsn(ILOAD, L_DEPTH);
+            mv.visitMethodInsn(INVOKESTATIC, RT, "call", "(" + FN_D + CTX_D + "JJJJJ" + RT_D + "IIII)J", false);
             store(0);
+            tailCall(i);
+        }
+
+        /**
+         * After a helper call: if it requested a tail call ({@code bpf_tail_call}), the target
+         * replaces this program in this frame — budget check, then its r0, one instruction counted
+         * for the exit, and this frame exits (the interpreter's EXIT sentinel).
+         */
+        private void tailCall(int i) {
+            Label tail = new Label();
+            mv.visitVarInsn(ALOAD, L_CTX);
+            mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "takeTailCall", "()L" + EXECUTOR + ";", false);
+            mv.visitVarInsn(ASTORE, L_TAIL);
+            mv.visitVarInsn(ALOAD, L_TAIL);
+            mv.visitJumpInsn(IFNONNULL, tail);
+            int given = Math.max(0, Math.min(flow.blockEnd[i], flow.count + 1) - i - 1);   // not yet executed in this block
+            outOfLine.add(() -> {
+                target(tail);
+                pc(i);
+                Label funded = new Label();
+                mv.visitVarInsn(LLOAD, L_LEFT);
+                lconst(mv, given);
+                mv.visitInsn(LADD);
+                mv.visitInsn(LCONST_0);
+                mv.visitInsn(LCMP);
+                mv.visitJumpInsn(IFGE, funded);
+                mv.visitJumpInsn(GOTO, budgetSpent);
+                target(funded);
+                mv.visitVarInsn(ALOAD, L_TAIL);
+                mv.visitVarInsn(ALOAD, L_CTX);
+                mv.visitInsn(ICONST_0);
+                mv.visitVarInsn(ILOAD, L_DEPTH);
+                load(1);
+                for (int k = 0; k < 4; k++) mv.visitInsn(LCONST_0);
+                mv.visitMethodInsn(INVOKEINTERFACE, EXECUTOR, "invoke", "(" + CTX_D + "IIJJJJJ)J", true);
+                store(0);
+                mv.visitVarInsn(LLOAD, L_LEFT);
+                lconst(mv, given - 1L);   // the rest of the block never runs; the exit counts one
+                mv.visitInsn(LADD);
+                mv.visitVarInsn(LSTORE, L_LEFT);
+                mv.visitJumpInsn(GOTO, exitPath);
+            });
         }
 
         // ---------------------------------------------------------------- memory
