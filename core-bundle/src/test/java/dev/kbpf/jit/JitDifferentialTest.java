@@ -44,6 +44,17 @@ class JitDifferentialTest {
         }
     }
 
+    /**
+     * The program a tail call jumps to: a short loop on r1 (so it counts instructions), then
+     * r0 = r1 * 3 + 7. Each executor tail-calls its own kind.
+     */
+    private static final List<Insn> TAIL_PROGRAM = dev.kbpf.isa.Assembler.assemble(String.join("\n",
+            "mov %r6, 3", "loop:", "add %r1, 1", "sub %r6, 1", "jne %r6, 0, loop", "mov %r0, %r1", "mul %r0, 3", "add %r0, 7", "exit"));
+    private static final Executor TAIL_INTERPRETED = new Interpreter(ExecutableProgram.unverified(TAIL_PROGRAM, FunctionTable.EMPTY));
+    private static final Executor TAIL_COMPILED = Jit.compileStrict(ExecutableProgram.unverified(TAIL_PROGRAM, FunctionTable.EMPTY));
+    /** Which of the two the running executor's tail calls go to (per test thread). */
+    private static final ThreadLocal<Executor> tailTarget = new ThreadLocal<>();
+
     /** Counts of what the programs did, so the test can insist the generator reaches every outcome. */
     private static final class Tally {
         int faults, budgets, compiled;
@@ -123,6 +134,17 @@ class JitDifferentialTest {
                     if (Long.remainderUnsigned(r1, 61) == 7) throw new IllegalStateException("refused " + r1);
                     return r1 + r2;
                 })
+                .put(RandomPrograms.HELPER_CALLBACK, "callback", (ctx, r1, r2, r3, r4, r5) -> {
+                    calls.add("callback(" + Long.toHexString(r1) + "," + r2 + ")");
+                    long r = ctx.unwrap(ExecutionContext.class).callback(r1, r2, r3, 0, 0, 0);
+                    calls.add("callback returned " + r);
+                    return r;
+                })
+                .put(RandomPrograms.HELPER_TAIL_CALL, "tail_call", (ctx, r1, r2, r3, r4, r5) -> {
+                    calls.add("tail_call(" + r1 + ")");
+                    if ((r2 & 1) == 0) return -2;   // -ENOENT: no program at that index, the caller goes on
+                    return ctx.unwrap(ExecutionContext.class).requestTailCall(tailTarget.get()) ? 0 : -7;
+                })
                 .put(RandomPrograms.HELPER_READS, "reads", (ctx, r1, r2, r3, r4, r5) -> {
                     calls.add("reads(" + Long.toHexString(r1) + ")");
                     try {
@@ -140,6 +162,7 @@ class JitDifferentialTest {
                 })
                 .build();
         ExecutableProgram program = new ExecutableProgram(insns, helpers, kfuncs, verified ? gen.hints() : null);
+        tailTarget.set(null);
 
         Executor interp;
         try {
@@ -153,7 +176,9 @@ class JitDifferentialTest {
         Executor jit = Jit.compileStrict(program);
         tally.compileNanos += System.nanoTime() - t0;
         tally.compiled++;
+        tailTarget.set(TAIL_INTERPRETED);
         Outcome expected = run(interp, memory, args, budget, calls);
+        tailTarget.set(TAIL_COMPILED);
         Outcome actual = run(jit, memory, args, budget, calls);
         if (!expected.equals(actual)) {
             fail("program " + p + " (seed " + seed + ", " + (verified ? "with hints" : "unverified") + ", budget " + budget
