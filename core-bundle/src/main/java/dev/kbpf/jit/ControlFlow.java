@@ -3,6 +3,8 @@ package dev.kbpf.jit;
 import static dev.kbpf.isa.Opcodes.*;
 
 import dev.kbpf.isa.Insn;
+import dev.kbpf.memory.Address;
+import dev.kbpf.memory.AddressSpace;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,12 +16,13 @@ import java.util.TreeSet;
  * A program as the JIT sees it: instructions by index (a {@code lddw} is one instruction, as the
  * interpreter counts it), basic blocks, and subprograms.
  *
- * <p>Blocks are the unit of instruction-budget accounting: they end at every jump, {@code exit}
+ * <p>Blocks are the unit of instruction counting: they end at every jump, {@code exit}
  * and local call, before every jump target, and after at most {@link #MAX_BLOCK} instructions so
  * no block's bytecode grows without bound. Index {@link #count} is a one-instruction sentinel
  * block: reaching it means the program fell off its end.
  *
- * <p>A subprogram is its entry (instruction 0, or the target of a local call) and every block
+ * <p>A subprogram is its entry (instruction 0, the target of a local call, or a callback that a
+ * {@code lddw} pseudo func names) and every block
  * reachable from it without following calls. An unverified program may share blocks between
  * subprograms or jump from one into another; each subprogram then simply gets its own copy.
  * The program must already have been checked (the interpreter's pre-decoder does that).
@@ -43,13 +46,15 @@ final class ControlFlow {
     final BitSet leaders = new BitSet();
     /** Subprograms, the main program first. */
     final List<Subprogram> subprograms = new ArrayList<>();
+    /** The instruction index of each slot; -1 for the second half of a {@code lddw}. */
+    final int[] indexOf;
 
     /** A subprogram: its entry instruction and the start of each of its blocks, in program order. */
     record Subprogram(int entry, int[] blocks) {}
 
     ControlFlow(List<Insn> slots) {
         int n = slots.size();
-        int[] indexOf = new int[n + 1];
+        indexOf = new int[n + 1];
         int c = 0;
         for (int s = 0; s < n; s++) {
             indexOf[s] = c++;
@@ -62,13 +67,21 @@ final class ControlFlow {
         wide = new long[c];
         target = new int[c + 1];
         Arrays.fill(target, -1);
+        TreeSet<Integer> entries = new TreeSet<>();
+        entries.add(0);
         for (int s = 0; s < n; s++) {
             int i = indexOf[s];
             Insn in = slots.get(s);
             slotOf[i] = s;
             insns[i] = in;
             if (in.isWide()) {
-                wide[i] = in.imm64(slots.get(s + 1));
+                if (in.src() == PSEUDO_FUNC) {   // a callback's code address; the callback is a subprogram
+                    int callback = s + 1 + in.imm();
+                    wide[i] = Address.of(AddressSpace.CODE_ID, callback);
+                    entries.add(indexOf[callback]);
+                } else {
+                    wide[i] = in.imm64(slots.get(s + 1));
+                }
                 s++;
                 continue;
             }
@@ -83,8 +96,7 @@ final class ControlFlow {
 
         leaders.set(0);
         leaders.set(c);
-        TreeSet<Integer> entries = new TreeSet<>();
-        entries.add(0);
+        for (int e : entries) leaders.set(e);
         for (int i = 0; i < c; i++) {
             Insn in = insns[i];
             if (isJump(in) || isExit(in) || isLocalCall(in)) leaders.set(i + 1);

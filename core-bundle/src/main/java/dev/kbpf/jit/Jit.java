@@ -6,7 +6,6 @@ import dev.kbpf.exec.ExecutorFactory;
 import dev.kbpf.exec.InvalidProgramException;
 import dev.kbpf.interp.Interpreter;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 
 /**
  * The JIT's entry point: {@link #compile} turns a program into a {@link JitExecutor}, or — when
@@ -21,6 +20,14 @@ public final class Jit {
 
     /** JIT-compiles every program, falling back to the interpreter when it must. */
     public static final ExecutorFactory FACTORY = Jit::compile;
+
+    /**
+     * The factory for newly loaded programs as {@code net.core.bpf_jit_enable} says: the JIT when
+     * enabled, the interpreter otherwise.
+     */
+    public static ExecutorFactory factory(boolean jitEnabled) {
+        return jitEnabled ? FACTORY : Interpreter.FACTORY;
+    }
 
     /** Compiled or, failing that, interpreted (with a warning). Malformed programs throw as the interpreter does. */
     public static Executor compile(ExecutableProgram program) throws InvalidProgramException {
@@ -51,18 +58,22 @@ public final class Jit {
         long start = System.nanoTime();
         ProgramCompiler.Output out;
         CompiledCode code;
+        ControlFlow flow;
+        JitRuntime rt;
         try {
-            ControlFlow flow = new ControlFlow(program.insns());
-            JitRuntime rt = new JitRuntime(program, flow);
+            flow = new ControlFlow(program.insns());
+            rt = new JitRuntime(program, flow);
             out = new ProgramCompiler(program, flow, rt, regionBytes).compile();
             MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClassWithClassData(out.classBytes(), out.classData(), true);
-            code = (CompiledCode) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class)).invoke();
+            code = (CompiledCode) lookup.lookupClass().getDeclaredConstructor().newInstance();
         } catch (RuntimeException | LinkageError e) {
             throw new JitException("could not compile a program of " + program.insns().size() + " instruction slots: " + e, e);
         } catch (Throwable e) {
             throw new JitException("could not instantiate the compiled program: " + e, e);
         }
         long nanos = System.nanoTime() - start;
-        return new JitExecutor(program, code, out.classBytes(), nanos, out.regions(), out.largestRegionEstimate());
+        JitExecutor executor = new JitExecutor(program, flow, code, out.classBytes(), nanos, out.regions(), out.largestRegionEstimate());
+        rt.bind(executor);
+        return executor;
     }
 }

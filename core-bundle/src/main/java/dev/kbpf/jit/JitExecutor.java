@@ -4,7 +4,9 @@ import dev.kbpf.exec.ExecutableProgram;
 import dev.kbpf.exec.ExecutionContext;
 import dev.kbpf.exec.ExecutionFault;
 import dev.kbpf.exec.Executor;
+import dev.kbpf.interp.Interpreter;
 import java.time.Duration;
+import java.util.BitSet;
 
 /**
  * A program compiled to JVM bytecode: runs it exactly as the interpreter would (same r0, memory,
@@ -21,9 +23,16 @@ public final class JitExecutor implements Executor {
     private final long compileNanos;
     private final int methods;
     private final int largestRegionEstimate;
+    private final int[] indexOf;
+    private final BitSet entries;
+    private volatile Interpreter fallback;
 
-    JitExecutor(ExecutableProgram program, CompiledCode code, byte[] classBytes, long compileNanos, int methods, int largestRegionEstimate) {
+    JitExecutor(ExecutableProgram program, ControlFlow flow, CompiledCode code, byte[] classBytes, long compileNanos, int methods,
+                int largestRegionEstimate) {
         this.program = program;
+        this.indexOf = flow.indexOf;
+        this.entries = new BitSet();
+        for (ControlFlow.Subprogram sp : flow.subprograms) entries.set(sp.entry());
         this.code = code;
         this.classBytes = classBytes;
         this.compileNanos = compileNanos;
@@ -31,41 +40,43 @@ public final class JitExecutor implements Executor {
         this.largestRegionEstimate = largestRegionEstimate;
     }
 
-    /** Runs callbacks and tail calls into inner frames, which the generated code does not enter yet. */
-    private volatile dev.kbpf.interp.Interpreter inner;
-
     @Override
     public long invoke(ExecutionContext ctx, int entrySlot, int frame, long r1, long r2, long r3, long r4, long r5) {
-        if (entrySlot == 0 && frame == 0) return runCompiled(ctx, r1, r2, r3, r4, r5);
-        dev.kbpf.interp.Interpreter i = inner;
-        if (i == null) inner = i = new dev.kbpf.interp.Interpreter(program);
-        return i.invoke(ctx, entrySlot, frame, r1, r2, r3, r4, r5);
-    }
-
-    @Override
-    public long run(ExecutionContext ctx, long r1, long r2, long r3, long r4, long r5) {
-        ctx.beginRun();
-        return runCompiled(ctx, r1, r2, r3, r4, r5);
-    }
-
-    private long runCompiled(ExecutionContext ctx, long r1, long r2, long r3, long r4, long r5) {
+        int entry = entrySlot >= 0 && entrySlot < indexOf.length - 1 ? indexOf[entrySlot] : -1;
+        if (entry < 0) throw new IllegalArgumentException("slot " + entrySlot + " does not start an instruction of this program");
+        if (frame < 0 || frame >= ExecutionContext.MAX_FRAMES) {
+            ExecutionFault f = new ExecutionFault(ExecutionFault.Kind.CALL_DEPTH, entrySlot, "entering frame " + (frame + 1)
+                    + "; at most " + ExecutionContext.MAX_FRAMES + " call frames are allowed", null);
+            ctx.recordRun(0, f);
+            throw f;
+        }
+        if (!entries.get(entry)) {
+            // not a subprogram the compiler saw (no call or lddw pseudo func names it): the interpreter runs it, identically
+            return interpreter().invoke(ctx, entrySlot, frame, r1, r2, r3, r4, r5);
+        }
         long[] state = new long[JitRuntime.STATE_SIZE];
         state[1] = r1;
         state[2] = r2;
         state[3] = r3;
         state[4] = r4;
         state[5] = r5;
-        state[10] = ExecutionContext.framePointer(0);
+        state[10] = ExecutionContext.framePointer(frame);
         long budget = ctx.instructionBudget();
         state[JitRuntime.LEFT] = budget;
         try {
-            code.run(ctx, state);
+            code.run(ctx, state, entry, frame);
         } catch (ExecutionFault f) {
-            ctx.recordRun(f.kind() == ExecutionFault.Kind.BUDGET ? budget : budget - state[JitRuntime.LEFT], f);
+            ctx.recordRun(budget - state[JitRuntime.LEFT], f);
             throw f;
         }
         ctx.recordRun(budget - state[JitRuntime.LEFT], null);
         return state[0];
+    }
+
+    private Interpreter interpreter() {
+        Interpreter i = fallback;
+        if (i == null) fallback = i = new Interpreter(program);
+        return i;
     }
 
     @Override

@@ -23,6 +23,17 @@ final class JitMemory {
         return (((int) (addr >>> 32)) - dev.kbpf.memory.AddressSpace.STACK_ID_BASE) * dev.kbpf.exec.ExecutionContext.STACK_SIZE + (int) addr;
     }
 
+    /**
+     * What a memory site caches after a checked access found {@code r}: the span of offsets an
+     * access of {@code size} bytes may start at, xor {@code Long.MIN_VALUE} (for an unsigned
+     * compare by a signed one). Ring buffer records come and go during a run, so they are not
+     * cached (span 0: every access is checked). Other regions live at least as long as the run.
+     */
+    static long cacheSpan(dev.kbpf.memory.Region r, int size) {
+        long span = r.kind() == dev.kbpf.memory.RegionKind.RINGBUF ? 0 : r.size() - size + 1L;
+        return span ^ Long.MIN_VALUE;
+    }
+
     static long load8(byte[] a, int i) { return a[i] & 0xffL; }
     static long load16(byte[] a, int i) { return (short) I16.get(a, i) & 0xffffL; }
     static long load32(byte[] a, int i) { return (int) I32.get(a, i) & 0xffffffffL; }

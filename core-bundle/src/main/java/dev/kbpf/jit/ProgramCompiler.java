@@ -65,7 +65,11 @@ final class ProgramCompiler {
 
     // local variable slots of a region method
     private static final int L_CTX = 0, L_ST = 1, L_ENTRY = 2, L_DEPTH = 3, L_MEM = 4, L_STACK = 5, L_FP = 6, L_PC = 7,
-            L_R0 = 8, L_LEFT = 30, L_EXC = 32;
+            L_R0 = 8, L_LEFT = 30, L_EXC = 32, L_ADDR = 33, L_REGION = 35, L_TAIL = 36, L_SITES = 37;
+    /** Locals of one memory site's region cache: low address ^ MIN (long), span ^ MIN (long), bytes, base. */
+    private static final int SITE_SLOTS = 6;
+    private static final String REGION = "dev/kbpf/memory/Region";
+    private static final String EXECUTOR = "dev/kbpf/exec/Executor";
 
     private final ExecutableProgram program;
     private final ControlFlow flow;
@@ -96,7 +100,8 @@ final class ProgramCompiler {
     }
 
     Output compile() {
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
+        // frames are written by Framer, not computed (so ASM never needs to load classes: pitfall 8 does not arise)
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS) {
             @Override protected ClassLoader getClassLoader() { return ProgramCompiler.class.getClassLoader(); }
         };
         cw.visit(V17, ACC_FINAL | ACC_SUPER | ACC_SYNTHETIC, CLASS_NAME, null, "java/lang/Object",
@@ -104,6 +109,7 @@ final class ProgramCompiler {
         cw.visitSource("bpf", null);
         emitConstructorAndRun(cw);
         for (ControlFlow.Subprogram sp : flow.subprograms) compileSubprogram(cw, sp);
+        emitConstants(cw);
         cw.visitEnd();
         return new Output(cw.toByteArray(), List.copyOf(classData), regionCount, largestMethod);
     }
@@ -116,15 +122,36 @@ final class ProgramCompiler {
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
-        mv = cw.visitMethod(ACC_PUBLIC, "run", "(" + CTX_D + "[J)V", null, null);
-        mv.visitCode();
-        mv.visitVarInsn(ALOAD, 1);
-        mv.visitVarInsn(ALOAD, 2);
-        mv.visitInsn(ICONST_0);
-        mv.visitMethodInsn(INVOKESTATIC, CLASS_NAME, "f" + flow.subprograms.get(0).entry(), FUNC_DESC, false);
-        mv.visitInsn(RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
+        // run(ctx, state, entry, frame): the subprogram starting at instruction entry
+        Framer run = new Framer(cw.visitMethod(ACC_PUBLIC, "run", "(" + CTX_D + "[JII)V", null, null),
+                new Object[] {CLASS_NAME, CTX, "[J", INTEGER, INTEGER});
+        run.visitCode();
+        int n = flow.subprograms.size();
+        int[] keys = new int[n];
+        Label[] labels = new Label[n];
+        for (int k = 0; k < n; k++) {
+            keys[k] = flow.subprograms.get(k).entry();
+            labels[k] = new Label();
+        }
+        Label none = new Label();
+        run.visitVarInsn(ILOAD, 3);
+        run.visitLookupSwitchInsn(none, keys, labels);
+        for (int k = 0; k < n; k++) {
+            run.target(labels[k]);
+            run.visitVarInsn(ALOAD, 1);
+            run.visitVarInsn(ALOAD, 2);
+            run.visitVarInsn(ILOAD, 4);
+            run.visitMethodInsn(INVOKESTATIC, CLASS_NAME, "f" + keys[k], FUNC_DESC, false);
+            run.visitInsn(RETURN);
+        }
+        run.target(none);
+        run.visitTypeInsn(NEW, "java/lang/IllegalArgumentException");
+        run.visitInsn(DUP);
+        run.visitLdcInsn("no subprogram starts at that instruction");
+        run.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalArgumentException", "<init>", "(Ljava/lang/String;)V", false);
+        run.visitInsn(ATHROW);
+        run.visitMaxs(0, 0);
+        run.visitEnd();
     }
 
     // ------------------------------------------------------------------ regions and dispatch
@@ -139,7 +166,9 @@ final class ProgramCompiler {
             counter.reset();
             BlockEmitter e = new BlockEmitter(counter, t -> new Label());
             e.fast(b);
-            int size = counter.bytes() + 2 * 64;   // room for two region-leaving stubs
+            e.outOfLine();
+            e.sharedPaths();
+            int size = counter.bytes() + 2 * 64 + 12 * cachedSites(b);   // two region-leaving stubs, cache set-up
             if (!current.isEmpty() && used + size > regionBytes) {
                 regions.add(current.stream().mapToInt(Integer::intValue).toArray());
                 current = new ArrayList<>();
@@ -173,7 +202,8 @@ final class ProgramCompiler {
     }
 
     private void emitDispatcher(ClassWriter cw, ControlFlow.Subprogram sp, int first, List<TreeSet<Integer>> entries) {
-        MethodVisitor mv = cw.visitMethod(ACC_STATIC | ACC_PRIVATE, "f" + sp.entry(), FUNC_DESC, null, null);
+        Framer mv = new Framer(cw.visitMethod(ACC_STATIC | ACC_PRIVATE, "f" + sp.entry(), FUNC_DESC, null, null),
+                new Object[] {CTX, "[J", INTEGER, INTEGER});
         mv.visitCode();
         if (entries.size() == 1) {
             mv.visitVarInsn(ALOAD, 0);
@@ -189,7 +219,7 @@ final class ProgramCompiler {
             mv.visitVarInsn(ISTORE, 3);
             Label loop = new Label();
             Label done = new Label();
-            mv.visitLabel(loop);
+            mv.target(loop);
             TreeSet<Integer> keys = new TreeSet<>();
             Map<Integer, Label> labelOfKey = new LinkedHashMap<>();
             Label[] regionLabels = new Label[entries.size()];
@@ -206,7 +236,7 @@ final class ProgramCompiler {
             mv.visitVarInsn(ILOAD, 3);
             mv.visitLookupSwitchInsn(done, keyArray, targets);
             for (int k = 0; k < entries.size(); k++) {
-                mv.visitLabel(regionLabels[k]);
+                mv.target(regionLabels[k]);
                 mv.visitVarInsn(ALOAD, 0);
                 mv.visitVarInsn(ALOAD, 1);
                 mv.visitVarInsn(ILOAD, 3);
@@ -215,7 +245,7 @@ final class ProgramCompiler {
                 mv.visitVarInsn(ISTORE, 3);
                 mv.visitJumpInsn(GOTO, loop);
             }
-            mv.visitLabel(done);
+            mv.target(done);
             mv.visitInsn(RETURN);
         }
         mv.visitMaxs(0, 0);
@@ -223,7 +253,13 @@ final class ProgramCompiler {
     }
 
     private void emitRegion(ClassWriter cw, String name, int[] blocks, TreeSet<Integer> entries, Map<Integer, Integer> regionOf, int k) {
-        MethodVisitor mv = cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name, REGION_DESC, null, null);
+        int sites = 0;
+        for (int b : blocks) sites += cachedSites(b);
+        List<Object> locals = new ArrayList<>(List.of(CTX, "[J", INTEGER, INTEGER, MEM, "[B", INTEGER, INTEGER));
+        for (int r = 0; r <= 11; r++) locals.add(LONG);   // r0-r10, left
+        locals.addAll(List.of(TOP, LONG, REGION, EXECUTOR));   // exception slot, address, region, tail-call target
+        for (int site = 0; site < sites; site++) locals.addAll(List.of(LONG, LONG, "[B", INTEGER));
+        Framer mv = new Framer(cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name, REGION_DESC, null, null), locals.toArray());
         mv.visitCode();
         Label tryStart = new Label();
         Label tryEnd = new Label();
@@ -253,6 +289,23 @@ final class ProgramCompiler {
         iconst(mv, JitRuntime.LEFT);
         mv.visitInsn(LALOAD);
         mv.visitVarInsn(LSTORE, L_LEFT);
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, L_ADDR);
+        mv.visitInsn(ACONST_NULL);
+        mv.visitVarInsn(ASTORE, L_REGION);
+        mv.visitInsn(ACONST_NULL);
+        mv.visitVarInsn(ASTORE, L_TAIL);
+        for (int site = 0; site < sites; site++) {   // every cache starts empty: span 0 matches nothing
+            int at = L_SITES + SITE_SLOTS * site;
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, at);
+            lconst(mv, Long.MIN_VALUE);
+            mv.visitVarInsn(LSTORE, at + 2);
+            mv.visitInsn(ACONST_NULL);
+            mv.visitVarInsn(ASTORE, at + 4);
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, at + 5);
+        }
         mv.visitLabel(tryStart);
 
         Map<Integer, Label> fastLabels = new HashMap<>();
@@ -272,18 +325,19 @@ final class ProgramCompiler {
 
         BlockEmitter e = new BlockEmitter(mv, edge);
         for (int b : blocks) {
-            mv.visitLabel(fastLabels.get(b));
+            mv.target(fastLabels.get(b));
             e.fast(b);
         }
-        e.shortOfBudgetPath();
+        e.outOfLine();
+        e.sharedPaths();
         for (Map.Entry<Integer, Label> s : stubs.entrySet()) {
-            mv.visitLabel(s.getValue());
+            mv.target(s.getValue());
             e.storeState(10);
             iconst(mv, s.getKey());
             mv.visitInsn(IRETURN);
         }
         mv.visitLabel(tryEnd);
-        mv.visitLabel(handler);
+        mv.handler(handler, "java/lang/RuntimeException");
         mv.visitVarInsn(ASTORE, L_EXC);
         ldcConstant(mv, 0, RT_D);
         mv.visitVarInsn(ALOAD, L_EXC);
@@ -296,9 +350,35 @@ final class ProgramCompiler {
         mv.visitEnd();
     }
 
+    /** How many loads and stores of block {@code b} take the cached checked path (each gets its own cache locals). */
+    private int cachedSites(int b) {
+        int n = 0;
+        int end = Math.min(flow.blockEnd[b], flow.count);
+        for (int i = b; i < end; i++) {
+            Insn in = flow.insns[i];
+            int cls = Opcodes.cls(in.opcode());
+            if (cls == Opcodes.LDX && pathOf(i, in, in.src(), Opcodes.sizeBytes(in.opcode()), false) == Path.CHECKED) n++;
+            if ((cls == Opcodes.ST || (cls == Opcodes.STX && Opcodes.mode(in.opcode()) != Opcodes.ATOMIC))
+                    && pathOf(i, in, in.dst(), Opcodes.sizeBytes(in.opcode()), false) == Path.CHECKED) n++;
+        }
+        return n;
+    }
+
+    /** How a memory instruction reaches its bytes. */
+    private enum Path { FRAME, STACK_HINT, CHECKED }
+
+    private Path pathOf(int i, Insn in, int base, int size, boolean atomic) {
+        int index = ExecutionContext.STACK_SIZE + in.off();
+        if (base == 10 && index >= 0 && index + size <= ExecutionContext.STACK_SIZE && (!atomic || (in.off() & (size - 1)) == 0)) {
+            return Path.FRAME;
+        }
+        if (!atomic && hints != null && hints.pointerKind(flow.slotOf[i]) == PointerKind.STACK) return Path.STACK_HINT;
+        return Path.CHECKED;
+    }
+
     // ------------------------------------------------------------------ constants
 
-    private static void iconst(MethodVisitor mv, int v) {
+    static void iconst(MethodVisitor mv, int v) {
         if (v >= -1 && v <= 5) mv.visitInsn(ICONST_0 + v);
         else if (v == (byte) v) mv.visitIntInsn(BIPUSH, v);
         else if (v == (short) v) mv.visitIntInsn(SIPUSH, v);
@@ -311,9 +391,30 @@ final class ProgramCompiler {
         else mv.visitLdcInsn(v);
     }
 
-    /** Loads element {@code index} of the class data as a constant of type {@code descriptor}. */
-    private static void ldcConstant(MethodVisitor mv, int index, String descriptor) {
-        mv.visitLdcInsn(new ConstantDynamic("_", descriptor, CLASS_DATA_AT, index));
+    /**
+     * Loads element {@code index} of the class data: a static final field, which C2 folds to a
+     * constant. (Not a dynamic constant at the use: C1 and C2 refuse to compile a method with an
+     * unresolved one, such as one on a path not yet taken.) {@link #emitConstants} defines the
+     * fields and fills them from the class data in the static initializer.
+     */
+    private void ldcConstant(MethodVisitor mv, int index, String descriptor) {
+        constantTypes.putIfAbsent(index, descriptor);
+        mv.visitFieldInsn(GETSTATIC, CLASS_NAME, "c" + index, descriptor);
+    }
+
+    private final Map<Integer, String> constantTypes = new java.util.TreeMap<>();
+
+    private void emitConstants(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+        mv.visitCode();
+        for (Map.Entry<Integer, String> c : constantTypes.entrySet()) {
+            cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, "c" + c.getKey(), c.getValue(), null, null).visitEnd();
+            mv.visitLdcInsn(new ConstantDynamic("_", c.getValue(), CLASS_DATA_AT, c.getKey()));
+            mv.visitFieldInsn(PUTSTATIC, CLASS_NAME, "c" + c.getKey(), c.getValue());
+        }
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
     }
 
     /** The class-data index of a bound helper or kfunc, added on first use. */
@@ -330,7 +431,8 @@ final class ProgramCompiler {
     private final class BlockEmitter {
         private final MethodVisitor mv;
         private final IntFunction<Label> edge;
-        private final Label shortOfBudget = new Label();
+        private final Label exitPath = new Label();
+        private final Label budgetSpent = new Label();
 
         BlockEmitter(MethodVisitor mv, IntFunction<Label> edge) {
             this.mv = mv;
@@ -341,11 +443,7 @@ final class ProgramCompiler {
         void fast(int b) {
             int end = Math.min(flow.blockEnd[b], flow.count + 1);
             int n = end - b;
-            pc(b);
-            mv.visitVarInsn(LLOAD, L_LEFT);
-            lconst(mv, n);
-            mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFLT, shortOfBudget);
+            // count the whole block now; a fault inside it gives back the rest (JitRuntime.fault)
             mv.visitVarInsn(LLOAD, L_LEFT);
             lconst(mv, n);
             mv.visitInsn(LSUB);
@@ -367,15 +465,20 @@ final class ProgramCompiler {
             line(last);
             Insn in = flow.insns[last];
             if (ControlFlow.isExit(in)) {
-                storeState(5);
-                mv.visitInsn(ICONST_M1);
-                mv.visitInsn(IRETURN);
+                mv.visitJumpInsn(GOTO, exitPath);
             } else if (ControlFlow.isJump(in)) {
+                Label to = edge.apply(flow.target[last]);
                 if (ControlFlow.isUnconditional(in)) {
-                    mv.visitJumpInsn(GOTO, edge.apply(flow.target[last]));
+                    budgetCheck(last, to);
                 } else {
-                    condition(in, edge.apply(flow.target[last]));
+                    // the budget is checked only when the jump is taken, as the interpreter does
+                    Label taken = new Label();
+                    condition(in, taken);
                     mv.visitJumpInsn(GOTO, edge.apply(end));
+                    outOfLine.add(() -> {
+                        target(taken);
+                        budgetCheck(last, to);
+                    });
                 }
             } else if (ControlFlow.isLocalCall(in)) {
                 localCall(last);
@@ -386,21 +489,37 @@ final class ProgramCompiler {
             }
         }
 
+        /** Continues at {@code ok} if the budget is not spent, else faults at instruction {@code i}. */
+        private void budgetCheck(int i, Label ok) {
+            mv.visitVarInsn(LLOAD, L_LEFT);
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGE, ok);
+            pc(i);
+            mv.visitJumpInsn(GOTO, budgetSpent);
+        }
+
         /**
-         * Where a block goes when the budget left cannot cover it ({@code pc} holds the block's
-         * first instruction): the registers go to the state array and
-         * {@link JitRuntime#finishBlock} runs the block one instruction at a time up to the
-         * fault the interpreter would meet. Shared by all blocks of the method.
+         * The paths every block of a method shares: {@code exit} (r0-r5 and the count to the
+         * state array, -1 to the dispatcher) and the budget fault (at the instruction in {@code pc}).
          */
-        void shortOfBudgetPath() {
-            mv.visitLabel(shortOfBudget);
-            storeState(10);
+        void sharedPaths() {
+            target(exitPath);
+            storeState(5);
+            mv.visitInsn(ICONST_M1);
+            mv.visitInsn(IRETURN);
+            target(budgetSpent);
             ldcConstant(mv, 0, RT_D);
             mv.visitVarInsn(ALOAD, L_CTX);
-            mv.visitVarInsn(ALOAD, L_ST);
             mv.visitVarInsn(ILOAD, L_PC);
-            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "finishBlock", "(" + CTX_D + "[JI)Ljava/lang/RuntimeException;", false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "budgetSpent", "(" + CTX_D + "I)L" + FAULT + ";", false);
             mv.visitInsn(ATHROW);
+        }
+
+        /** A label jumps go to: with its stack map frame when writing a real method. */
+        private void target(Label l) {
+            if (mv instanceof Framer f) f.target(l);
+            else mv.visitLabel(l);
         }
 
         private void line(int i) {
@@ -445,7 +564,14 @@ final class ProgramCompiler {
             iconst(mv, i);
             mv.visitMethodInsn(INVOKEVIRTUAL, RT, "callTooDeep", "(I)L" + FAULT + ";", false);
             mv.visitInsn(ATHROW);
-            mv.visitLabel(ok);
+            target(ok);
+            Label funded = new Label();
+            mv.visitVarInsn(LLOAD, L_LEFT);
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGE, funded);
+            mv.visitJumpInsn(GOTO, budgetSpent);
+            target(funded);
             storeState(9);
             mv.visitVarInsn(ALOAD, L_ST);
             iconst(mv, 10);
@@ -613,13 +739,13 @@ final class ProgramCompiler {
                 load(in.dst());
                 if (unsigned) {
                     lconst(mv, Long.MIN_VALUE);
-                    mv.visitInsn(LXOR);
+                    mv.visitInsn(LADD);
                 }
                 if (reg) {
                     load(in.src());
                     if (unsigned) {
                         lconst(mv, Long.MIN_VALUE);
-                        mv.visitInsn(LXOR);
+                        mv.visitInsn(LADD);
                     }
                 } else {
                     lconst(mv, unsigned ? imm ^ Long.MIN_VALUE : imm);
@@ -643,14 +769,14 @@ final class ProgramCompiler {
                 mv.visitInsn(L2I);
                 if (unsigned) {
                     iconst(mv, Integer.MIN_VALUE);
-                    mv.visitInsn(IXOR);
+                    mv.visitInsn(IADD);
                 }
                 if (reg) {
                     load(in.src());
                     mv.visitInsn(L2I);
                     if (unsigned) {
                         iconst(mv, Integer.MIN_VALUE);
-                        mv.visitInsn(IXOR);
+                        mv.visitInsn(IADD);
                     }
                 } else {
                     iconst(mv, unsigned ? imm ^ Integer.MIN_VALUE : imm);
@@ -682,8 +808,10 @@ final class ProgramCompiler {
                 load(in.dst());
                 for (int r = 1; r <= 5; r++) load(r);
                 iconst(mv, i);
-                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "callx", "(" + CTX_D + "JJJJJJI)J", false);
+                mv.visitVarInsn(ILOAD, L_DEPTH);
+                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "callx", "(" + CTX_D + "JJJJJJII)J", false);
                 store(0);
+                tailCall(i);
                 return;
             }
             int kind = in.src() == Opcodes.PSEUDO_KFUNC_CALL ? JitRuntime.KFUNC : JitRuntime.HELPER;
@@ -695,7 +823,8 @@ final class ProgramCompiler {
                 iconst(mv, i);
                 iconst(mv, kind);
                 iconst(mv, id);
-                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "unknownFunction", "(III)L" + FAULT + ";", false);
+                mv.visitInsn(I2L);
+                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "unknownFunction", "(IIJ)L" + FAULT + ";", false);
                 mv.visitInsn(ATHROW);
                 return;
             }
@@ -706,22 +835,117 @@ final class ProgramCompiler {
             iconst(mv, i);
             iconst(mv, kind);
             iconst(mv, id);
-            mv.visitMethodInsn(INVOKESTATIC, RT, "call", "(" + FN_D + CTX_D + "JJJJJ" + RT_D + "III)J", false);
+            mv.visitVarInsn(ILOAD, L_DEPTH);
+            mv.visitMethodInsn(INVOKESTATIC, RT, "call", "(" + FN_D + CTX_D + "JJJJJ" + RT_D + "IIII)J", false);
             store(0);
+            tailCall(i);
+        }
+
+        /**
+         * After a helper call: if it requested a tail call ({@code bpf_tail_call}), the target
+         * replaces this program in this frame — budget check, then its r0, one instruction counted
+         * for the exit, and this frame exits (the interpreter's EXIT sentinel).
+         */
+        private void tailCall(int i) {
+            Label tail = new Label();
+            mv.visitVarInsn(ALOAD, L_CTX);
+            mv.visitMethodInsn(INVOKEVIRTUAL, CTX, "takeTailCall", "()L" + EXECUTOR + ";", false);
+            mv.visitVarInsn(ASTORE, L_TAIL);
+            mv.visitVarInsn(ALOAD, L_TAIL);
+            mv.visitJumpInsn(IFNONNULL, tail);
+            int given = Math.max(0, Math.min(flow.blockEnd[i], flow.count + 1) - i - 1);   // not yet executed in this block
+            outOfLine.add(() -> {
+                target(tail);
+                pc(i);
+                Label funded = new Label();
+                mv.visitVarInsn(LLOAD, L_LEFT);
+                lconst(mv, given);
+                mv.visitInsn(LADD);
+                mv.visitInsn(LCONST_0);
+                mv.visitInsn(LCMP);
+                mv.visitJumpInsn(IFGE, funded);
+                mv.visitJumpInsn(GOTO, budgetSpent);
+                target(funded);
+                mv.visitVarInsn(ALOAD, L_TAIL);
+                mv.visitVarInsn(ALOAD, L_CTX);
+                mv.visitInsn(ICONST_0);
+                mv.visitVarInsn(ILOAD, L_DEPTH);
+                load(1);
+                for (int k = 0; k < 4; k++) mv.visitInsn(LCONST_0);
+                mv.visitMethodInsn(INVOKEINTERFACE, EXECUTOR, "invoke", "(" + CTX_D + "IIJJJJJ)J", true);
+                store(0);
+                mv.visitVarInsn(LLOAD, L_LEFT);
+                lconst(mv, given - 1L);   // the rest of the block never runs; the exit counts one
+                mv.visitInsn(LADD);
+                mv.visitVarInsn(LSTORE, L_LEFT);
+                mv.visitJumpInsn(GOTO, exitPath);
+            });
         }
 
         // ---------------------------------------------------------------- memory
 
-        /** How a memory instruction reaches its bytes. */
-        private enum Path { FRAME, STACK_HINT, CHECKED }
+        private Path path(int i, Insn in, int base, int size, boolean atomic) { return pathOf(i, in, base, size, atomic); }
 
-        private Path path(int i, Insn in, int base, int size, boolean atomic) {
-            int index = ExecutionContext.STACK_SIZE + in.off();
-            if (base == 10 && index >= 0 && index + size <= ExecutionContext.STACK_SIZE && (!atomic || (in.off() & (size - 1)) == 0)) {
-                return Path.FRAME;
-            }
-            if (!atomic && hints != null && hints.pointerKind(flow.slotOf[i]) == PointerKind.STACK) return Path.STACK_HINT;
-            return Path.CHECKED;
+        private int nextSite;
+        private final List<Runnable> outOfLine = new ArrayList<>();
+
+        /** The cache-miss paths of this method's memory sites, after all blocks. */
+        void outOfLine() {
+            for (Runnable r : outOfLine) r.run();
+        }
+
+        /**
+         * A checked load or store through a per-site cache of the last region it used: when the
+         * address falls in it (one subtract and compare), the access goes straight to the array;
+         * otherwise (out of line) the address space checks the access exactly as the interpreter's
+         * does, faulting the same way, and the site remembers the region. Leaves the byte array
+         * and index on the stack.
+         */
+        private void cachedIndex(int i, Insn in, int base, int size, boolean store) {
+            int at = L_SITES + SITE_SLOTS * nextSite++;
+            Label miss = new Label();
+            Label access = new Label();
+            address(base, in.off());
+            mv.visitVarInsn(LSTORE, L_ADDR);
+            // (addr - low) <u span, as addr - (low ^ MIN) < span ^ MIN: one subtract, one compare
+            mv.visitVarInsn(LLOAD, L_ADDR);
+            mv.visitVarInsn(LLOAD, at);
+            mv.visitInsn(LSUB);
+            mv.visitVarInsn(LLOAD, at + 2);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGE, miss);
+            target(access);
+            mv.visitVarInsn(ALOAD, at + 4);
+            mv.visitVarInsn(ILOAD, at + 5);
+            mv.visitVarInsn(LLOAD, L_ADDR);
+            mv.visitInsn(L2I);
+            mv.visitInsn(IADD);
+            outOfLine.add(() -> {
+                target(miss);
+                pc(i);
+                mv.visitVarInsn(ALOAD, L_MEM);
+                mv.visitVarInsn(LLOAD, L_ADDR);
+                iconst(mv, size);
+                mv.visitMethodInsn(INVOKEVIRTUAL, MEM, store ? "writable" : "readable", "(JI)L" + REGION + ";", false);
+                mv.visitVarInsn(ASTORE, L_REGION);
+                mv.visitVarInsn(ALOAD, L_REGION);
+                iconst(mv, size);
+                mv.visitMethodInsn(INVOKESTATIC, JM, "cacheSpan", "(L" + REGION + ";I)J", false);
+                mv.visitVarInsn(LSTORE, at + 2);
+                mv.visitVarInsn(ALOAD, L_REGION);
+                mv.visitMethodInsn(INVOKEVIRTUAL, REGION, "bytes", "()[B", false);
+                mv.visitVarInsn(ASTORE, at + 4);
+                mv.visitVarInsn(ALOAD, L_REGION);
+                mv.visitMethodInsn(INVOKEVIRTUAL, REGION, "base", "()I", false);
+                mv.visitVarInsn(ISTORE, at + 5);
+                mv.visitVarInsn(LLOAD, L_ADDR);
+                lconst(mv, 0xffffffff00000000L);
+                mv.visitInsn(LAND);
+                lconst(mv, Long.MIN_VALUE);
+                mv.visitInsn(LXOR);
+                mv.visitVarInsn(LSTORE, at);
+                mv.visitJumpInsn(GOTO, access);
+            });
         }
 
         /** Pushes the byte array and index of a direct access. */
@@ -748,15 +972,9 @@ final class ProgramCompiler {
         private void loadInsn(int i, Insn in) {
             int size = Opcodes.sizeBytes(in.opcode());
             Path p = path(i, in, in.src(), size, false);
-            if (p == Path.CHECKED) {
-                mark(i);
-                mv.visitVarInsn(ALOAD, L_MEM);
-                address(in.src(), in.off());
-                mv.visitMethodInsn(INVOKEVIRTUAL, MEM, "load" + size * 8, "(J)J", false);
-            } else {
-                arrayIndex(p, in.src(), in.off());
-                mv.visitMethodInsn(INVOKESTATIC, JM, "load" + size * 8, "([BI)J", false);
-            }
+            if (p == Path.CHECKED) cachedIndex(i, in, in.src(), size, false);
+            else arrayIndex(p, in.src(), in.off());
+            mv.visitMethodInsn(INVOKESTATIC, JM, "load" + size * 8, "([BI)J", false);
             if (Opcodes.mode(in.opcode()) == Opcodes.MEMSX) {
                 mv.visitInsn(L2I);
                 if (size == 1) mv.visitInsn(I2B);
@@ -775,17 +993,11 @@ final class ProgramCompiler {
                 atomic(i, in, size, p);
                 return;
             }
-            if (p == Path.CHECKED) {
-                mark(i);
-                mv.visitVarInsn(ALOAD, L_MEM);
-                address(in.dst(), in.off());
-            } else {
-                arrayIndex(p, in.dst(), in.off());
-            }
+            if (p == Path.CHECKED) cachedIndex(i, in, in.dst(), size, true);
+            else arrayIndex(p, in.dst(), in.off());
             if (Opcodes.cls(opcode) == Opcodes.ST) lconst(mv, in.imm());
             else load(in.src());
-            if (p == Path.CHECKED) mv.visitMethodInsn(INVOKEVIRTUAL, MEM, "store" + size * 8, "(JJ)V", false);
-            else mv.visitMethodInsn(INVOKESTATIC, JM, "store" + size * 8, "([BIJ)V", false);
+            mv.visitMethodInsn(INVOKESTATIC, JM, "store" + size * 8, "([BIJ)V", false);
         }
 
         private void atomic(int i, Insn in, int size, Path p) {

@@ -44,85 +44,152 @@ class JitDifferentialTest {
         }
     }
 
-    @Test
-    void jitAndInterpreterAgreeOnRandomPrograms() {
-        Random seeds = new Random(SEED);
-        int faults = 0, budgets = 0, compiled = 0;
-        long compileNanos = 0;
-        java.util.TreeMap<String, Integer> kinds = new java.util.TreeMap<>();
-        for (int p = 0; p < PROGRAMS; p++) {
-            long seed = seeds.nextLong();
-            Random rnd = new Random(seed);
-            RandomPrograms gen = new RandomPrograms(rnd);
-            List<Insn> insns = gen.generate();
-            boolean verified = rnd.nextBoolean();
-            long budget = rnd.nextInt(6) == 0 ? 1 + rnd.nextInt(300) : 100_000;
-            byte[] memory = new byte[RandomPrograms.MEMORY_SIZE];
-            rnd.nextBytes(memory);
-            long[] args = {0, rnd.nextLong(), rnd.nextInt(100), rnd.nextLong(), rnd.nextInt()};
+    /**
+     * The program a tail call jumps to: a short loop on r1 (so it counts instructions), then
+     * r0 = r1 * 3 + 7. Each executor tail-calls its own kind.
+     */
+    private static final List<Insn> TAIL_PROGRAM = dev.kbpf.isa.Assembler.assemble(String.join("\n",
+            "mov %r6, 3", "loop:", "add %r1, 1", "sub %r6, 1", "jne %r6, 0, loop", "mov %r0, %r1", "mul %r0, 3", "add %r0, 7", "exit"));
+    private static final Executor TAIL_INTERPRETED = new Interpreter(ExecutableProgram.unverified(TAIL_PROGRAM, FunctionTable.EMPTY));
+    private static final Executor TAIL_COMPILED = Jit.compileStrict(ExecutableProgram.unverified(TAIL_PROGRAM, FunctionTable.EMPTY));
+    /** Which of the two the running executor's tail calls go to (per test thread). */
+    private static final ThreadLocal<Executor> tailTarget = new ThreadLocal<>();
 
-            List<String> calls = new ArrayList<>();
-            FunctionTable helpers = FunctionTable.builder()
-                    .put(RandomPrograms.HELPER_RECORD, "record", (ctx, r1, r2, r3, r4, r5) -> {
-                        calls.add("record(" + r1 + "," + r2 + "," + r3 + "," + r4 + "," + r5 + ")");
-                        return r1 * 31 + (r2 ^ (r5 >>> 3));
-                    })
-                    .put(RandomPrograms.HELPER_FAILS, "fails", (ctx, r1, r2, r3, r4, r5) -> {
-                        calls.add("fails(" + r1 + ")");
-                        if (Long.remainderUnsigned(r1, 61) == 7) throw new IllegalStateException("refused " + r1);
-                        return r1 + r2;
-                    })
-                    .put(RandomPrograms.HELPER_READS, "reads", (ctx, r1, r2, r3, r4, r5) -> {
-                        calls.add("reads(" + r9Free(r1) + ")");
-                        try {
-                            return ctx.load(r1, 8);
-                        } catch (MemoryAccessException e) {
-                            if ((r2 & 3) == 0) throw e;   // a fault the executor reports
-                            return -14;                    // -EFAULT, as bpf_probe_read does
-                        }
-                    })
-                    .build();
-            FunctionTable kfuncs = FunctionTable.builder()
-                    .put(RandomPrograms.KFUNC_RECORD, "kf_record", (ctx, r1, r2, r3, r4, r5) -> {
-                        calls.add("kf(" + r1 + "," + r2 + ")");
-                        return r1 - r2;
-                    })
-                    .build();
-            ExecutableProgram program = new ExecutableProgram(insns, helpers, kfuncs, verified ? gen.hints() : null);
+    /** Counts of what the programs did, so the test can insist the generator reaches every outcome. */
+    private static final class Tally {
+        int faults, budgets, compiled;
+        long compileNanos;
+        final java.util.TreeMap<String, Integer> kinds = new java.util.TreeMap<>();
 
-            Executor interp;
-            try {
-                interp = new Interpreter(program);
-            } catch (InvalidProgramException e) {
-                InvalidProgramException j = assertThrows(InvalidProgramException.class, () -> Jit.compileStrict(program));
-                assertEquals(e.getMessage(), j.getMessage());
-                continue;
-            }
-            long t0 = System.nanoTime();
-            Executor jit = Jit.compileStrict(program);
-            compileNanos += System.nanoTime() - t0;
-            compiled++;
-            Outcome expected = run(interp, memory, args, budget, calls);
-            Outcome actual = run(jit, memory, args, budget, calls);
-            if (!expected.equals(actual)) {
-                fail("program " + p + " (seed " + seed + ", " + (verified ? "with hints" : "unverified") + ", budget " + budget
-                        + ") differs:\ninterpreter: " + expected + "\njit:         " + actual + "\n" + new Disassembler().listing(insns));
-            }
-            if (expected.result.startsWith("fault")) {
-                faults++;
-                kinds.merge(expected.result.split(" ")[1], 1, Integer::sum);
-            }
-            if (expected.result.startsWith("fault BUDGET")) budgets++;
+        synchronized void add(Tally t) {
+            faults += t.faults;
+            budgets += t.budgets;
+            compiled += t.compiled;
+            compileNanos += t.compileNanos;
+            t.kinds.forEach((k, v) -> kinds.merge(k, v, Integer::sum));
         }
-        System.out.println("differential: " + PROGRAMS + " programs (" + compiled + " valid), " + faults + " faulted (" + budgets
-                + " on the budget) " + kinds + "; JIT compile " + compileNanos / Math.max(1, compiled) / 1000 + " us per program");
-        // the generator must exercise both outcomes, or the test proves little
-        assertTrue(faults > PROGRAMS / 20, "too few faults: " + faults);
-        assertTrue(PROGRAMS - faults > PROGRAMS / 5, "too few clean exits: " + (PROGRAMS - faults));
-        assertTrue(budgets > PROGRAMS / 100, "too few budget faults: " + budgets);
     }
 
-    private static String r9Free(long v) { return Long.toHexString(v); }
+    @Test
+    void jitAndInterpreterAgreeOnRandomPrograms() throws Exception {
+        // program p is generated from its own seed, so the split over threads changes nothing
+        long[] seeds = new long[PROGRAMS];
+        Random seedSource = new Random(SEED);
+        for (int p = 0; p < PROGRAMS; p++) seeds[p] = seedSource.nextLong();
+        int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+        Tally total = new Tally();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> parts = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int first = t;
+                parts.add(pool.submit(() -> {
+                    Tally tally = new Tally();
+                    for (int p = first; p < PROGRAMS; p += threads) check(p, seeds[p], tally);
+                    total.add(tally);
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : parts) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof Error err) throw err;
+                    throw e;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        System.out.println("differential: " + PROGRAMS + " programs (" + total.compiled + " valid), " + total.faults + " faulted ("
+                + total.budgets + " on the budget) " + total.kinds + "; JIT compile "
+                + total.compileNanos / Math.max(1, total.compiled) / 1000 + " us per program");
+        // the generator must reach every outcome, or the test proves little
+        assertTrue(total.faults > PROGRAMS / 20, "too few faults: " + total.faults);
+        assertTrue(PROGRAMS - total.faults > PROGRAMS / 5, "too few clean exits: " + (PROGRAMS - total.faults));
+        assertTrue(total.budgets > PROGRAMS / 100, "too few budget faults: " + total.budgets);
+        for (ExecutionFault.Kind k : ExecutionFault.Kind.values()) {
+            assertTrue(total.kinds.getOrDefault(k.name(), 0) > 0, "no program ended with " + k);
+        }
+    }
+
+    private static void check(int p, long seed, Tally tally) {
+        Random rnd = new Random(seed);
+        RandomPrograms gen = new RandomPrograms(rnd);
+        List<Insn> insns = gen.generate();
+        boolean verified = rnd.nextBoolean();
+        long budget = rnd.nextInt(6) == 0 ? 1 + rnd.nextInt(300) : 100_000;
+        byte[] memory = new byte[RandomPrograms.MEMORY_SIZE];
+        rnd.nextBytes(memory);
+        long[] args = {0, rnd.nextLong(), rnd.nextInt(100), rnd.nextLong(), rnd.nextInt()};
+
+        List<String> calls = new ArrayList<>();
+        FunctionTable helpers = FunctionTable.builder()
+                .put(RandomPrograms.HELPER_RECORD, "record", (ctx, r1, r2, r3, r4, r5) -> {
+                    calls.add("record(" + r1 + "," + r2 + "," + r3 + "," + r4 + "," + r5 + ")");
+                    return r1 * 31 + (r2 ^ (r5 >>> 3));
+                })
+                .put(RandomPrograms.HELPER_FAILS, "fails", (ctx, r1, r2, r3, r4, r5) -> {
+                    calls.add("fails(" + r1 + ")");
+                    if (Long.remainderUnsigned(r1, 61) == 7) throw new IllegalStateException("refused " + r1);
+                    return r1 + r2;
+                })
+                .put(RandomPrograms.HELPER_CALLBACK, "callback", (ctx, r1, r2, r3, r4, r5) -> {
+                    calls.add("callback(" + Long.toHexString(r1) + "," + r2 + ")");
+                    long r = ctx.unwrap(ExecutionContext.class).callback(r1, r2, r3, 0, 0, 0);
+                    calls.add("callback returned " + r);
+                    return r;
+                })
+                .put(RandomPrograms.HELPER_TAIL_CALL, "tail_call", (ctx, r1, r2, r3, r4, r5) -> {
+                    calls.add("tail_call(" + r1 + ")");
+                    if ((r2 & 1) == 0) return -2;   // -ENOENT: no program at that index, the caller goes on
+                    return ctx.unwrap(ExecutionContext.class).requestTailCall(tailTarget.get()) ? 0 : -7;
+                })
+                .put(RandomPrograms.HELPER_READS, "reads", (ctx, r1, r2, r3, r4, r5) -> {
+                    calls.add("reads(" + Long.toHexString(r1) + ")");
+                    try {
+                        return ctx.load(r1, 8);
+                    } catch (MemoryAccessException e) {
+                        if ((r2 & 3) == 0) throw e;   // a fault the executor reports
+                        return -14;                    // -EFAULT, as bpf_probe_read does
+                    }
+                })
+                .build();
+        FunctionTable kfuncs = FunctionTable.builder()
+                .put(RandomPrograms.KFUNC_RECORD, "kf_record", (ctx, r1, r2, r3, r4, r5) -> {
+                    calls.add("kf(" + r1 + "," + r2 + ")");
+                    return r1 - r2;
+                })
+                .build();
+        ExecutableProgram program = new ExecutableProgram(insns, helpers, kfuncs, verified ? gen.hints() : null);
+        tailTarget.set(null);
+
+        Executor interp;
+        try {
+            interp = new Interpreter(program);
+        } catch (InvalidProgramException e) {
+            InvalidProgramException j = assertThrows(InvalidProgramException.class, () -> Jit.compileStrict(program));
+            assertEquals(e.getMessage(), j.getMessage());
+            return;
+        }
+        long t0 = System.nanoTime();
+        Executor jit = Jit.compileStrict(program);
+        tally.compileNanos += System.nanoTime() - t0;
+        tally.compiled++;
+        tailTarget.set(TAIL_INTERPRETED);
+        Outcome expected = run(interp, memory, args, budget, calls);
+        tailTarget.set(TAIL_COMPILED);
+        Outcome actual = run(jit, memory, args, budget, calls);
+        if (!expected.equals(actual)) {
+            fail("program " + p + " (seed " + seed + ", " + (verified ? "with hints" : "unverified") + ", budget " + budget
+                    + ") differs:\ninterpreter: " + expected + "\njit:         " + actual + "\n" + new Disassembler().listing(insns));
+        }
+        if (expected.result.startsWith("fault")) {
+            tally.faults++;
+            tally.kinds.merge(expected.result.split(" ")[1], 1, Integer::sum);
+            if (expected.result.startsWith("fault BUDGET")) tally.budgets++;
+        }
+    }
 
     private static Outcome run(Executor e, byte[] memoryInit, long[] args, long budget, List<String> calls) {
         calls.clear();

@@ -20,11 +20,11 @@ import java.util.Set;
  *
  * <p>Register conventions keep most accesses valid: r6 is the loop counter, r7 a pointer 64
  * bytes below the frame top (set at entry; callees inherit their caller's), r9 the memory region
- * (r1 on entry). Random operations write only r0-r5 and r8. {@link #hints()} gives
+ * (r1 on entry; zero in a callback). Random operations write only r0-r5 and r8. {@link #hints()} gives
  * {@link PointerKind#STACK} for every access through r7, as a verifier would prove.
  */
 final class RandomPrograms {
-    static final int HELPER_RECORD = 1, HELPER_FAILS = 2, HELPER_READS = 3, HELPER_MISSING = 4;
+    static final int HELPER_RECORD = 1, HELPER_FAILS = 2, HELPER_READS = 3, HELPER_MISSING = 4, HELPER_CALLBACK = 6, HELPER_TAIL_CALL = 7;
     static final int KFUNC_RECORD = 0, KFUNC_MISSING = 1;
     static final int MEMORY_SIZE = 64;
 
@@ -70,6 +70,9 @@ final class RandomPrograms {
             items.add(plain(ALU64 | X | MOV, 7, 10, 0, 0));
             items.add(plain(ALU64 | K | ADD, 7, 0, 0, -64));
             for (int r : new int[] {0, 3, 4, 5, 8}) if (rnd.nextBoolean()) items.add(lddw(r, value()));
+        } else {   // a subprogram may also run as a callback, with r6-r9 zero: it points r7 into its own frame
+            items.add(plain(ALU64 | X | MOV, 7, 10, 0, 0));
+            items.add(plain(ALU64 | K | ADD, 7, 0, 0, -64));
         }
         int prologue = items.size();   // backward jumps stay below it, so r7 keeps pointing where the hints say
         while (items.size() < length) {
@@ -84,6 +87,11 @@ final class RandomPrograms {
                 items.add(new Item(plain(JMP | CALL, 0, PSEUDO_CALL, 0, 0).insn(), null, -1, f + 1 + rnd.nextInt(n - f - 1)));
             } else if (k < 21 && f > 0 && rnd.nextInt(3) == 0) {
                 items.add(new Item(plain(JMP | CALL, 0, PSEUDO_CALL, 0, 0).insn(), null, -1, f));   // recursion: the depth limit
+            } else if (k >= 21 && k < 23 && f + 1 < n) {   // a helper runs a later subprogram as a callback (bpf_loop style)
+                items.add(new Item(new Insn(LD_IMM64, 1, PSEUDO_FUNC, 0, 0), new Insn(0, 0, 0, 0, 0), -1, f + 1 + rnd.nextInt(n - f - 1)));
+                items.add(plain(JMP | CALL, 0, CALL_HELPER, 0, HELPER_CALLBACK));
+            } else if (k >= 21 && k < 24) {
+                items.add(plain(JMP | CALL, 0, CALL_HELPER, 0, HELPER_TAIL_CALL));
             } else {
                 straight(items, f, n);
             }
@@ -238,7 +246,7 @@ final class RandomPrograms {
                 if (it.jumpTo() >= 0) {
                     int target = Math.min(slots[it.jumpTo()], total - 1);
                     in = new Insn(in.opcode(), in.dst(), in.src(), target - here - 1, in.imm());
-                } else if (it.callTo() >= 0) {
+                } else if (it.callTo() >= 0) {   // a local call, or a lddw pseudo func naming a callback
                     in = new Insn(in.opcode(), in.dst(), in.src(), 0, functionStart[it.callTo()] - here - 1);
                 }
                 int cls = in.opcode() & 7;
