@@ -57,8 +57,7 @@ class ExamplesVerifyTest {
      * Programs the verifier does not accept yet although Linux does: each entry says why. The test
      * fails when one of them starts to verify, so that the entry is removed.
      */
-    private static final Map<String, String> KNOWN_VERIFIER_GAPS = Map.of(
-            "loop_callback/sum_buckets", "bpf_loop callback: after the first pass (from 33 to 20) the verifier reports 'infinite loop detected at insn 32' in the callback body");
+    private static final Map<String, String> KNOWN_VERIFIER_GAPS = Map.of();
 
     private static void helper(int id, String name, FunctionProto p, boolean gplOnly) {
         HELPERS.put(id, new HelperDescriptor(id, name, p, ALL, gplOnly));
