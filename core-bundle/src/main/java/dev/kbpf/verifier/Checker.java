@@ -503,7 +503,7 @@ final class Checker {
         return cur.reg(r);
     }
 
-    private String typeName(RegState r) { return r.type.logName; }
+    private String typeName(RegState r) { return r.typeName(); }
 
     // ------------------------------------------------------------------------------------------
     // ALU (check_alu_op, adjust_reg_min_max_vals, adjust_ptr_min_max_vals)
@@ -1467,7 +1467,9 @@ final class Checker {
                 }
                 case PTR_TO_CONST_STR -> constString(regno, r);
                 case PTR_TO_ALLOC_MEM -> {
-                    if (r.type != RegType.PTR_TO_MEM) throw Reject.acces("R%d type=%s expected=mem", regno, typeName(r));
+                    if (r.type != RegType.PTR_TO_MEM) {
+                        throw Reject.acces("R%d type=%s expected=%s", regno, typeName(r), id >= 132 && id <= 133 && name.startsWith("bpf_ringbuf") ? "ringbuf_mem" : "mem");
+                    }
                     if (r.refObjId == 0 || !cur.holds(r.refObjId)) {
                         throw Reject.acces("R%d must be referenced when passed to release function", regno);
                     }
@@ -1621,6 +1623,7 @@ final class Checker {
             case PTR_TO_ALLOC_MEM_OR_NULL -> {
                 if (meta.allocSize < 0) throw Reject.inval("kernel subsystem misconfigured verifier: %s returns memory without a constant size", name);
                 r0.setPointer(RegType.PTR_TO_MEM_OR_NULL, 0);
+                r0.ringbuf = meta.map != null && meta.map.type() == MapType.RINGBUF;
                 r0.memSize = (int) Math.min(meta.allocSize, Integer.MAX_VALUE);
                 r0.id = ++idGen;
                 r0.refObjId = r0.id;
