@@ -35,9 +35,8 @@ import org.objectweb.asm.MethodVisitor;
  * locals, r0-r5 come back through the state array — exactly what the interpreter's frame
  * switching does.
  *
- * <p>Each block subtracts its length from the budget on entry; when the budget cannot cover the
- * block, {@link JitRuntime#finishBlock} steps through it one instruction at a time and faults where
- * the interpreter would (no second copy of the code, which would double every method). Operations come inline or as {@code invokestatic} to {@link dev.kbpf.exec.InsnSemantics}.
+ * <p>Each block subtracts its length from the budget on entry; the budget is checked at taken
+ * jumps, local calls and tail calls, exactly where the interpreter checks it. Operations come inline or as {@code invokestatic} to {@link dev.kbpf.exec.InsnSemantics}.
  * Memory instructions based on {@code r10} with a constant in-frame offset, and those the verifier
  * marked {@link PointerKind#STACK}, go straight to the stack array; the rest go through the
  * context's {@link dev.kbpf.memory.AddressSpace}, which checks them. Helpers and kfuncs are

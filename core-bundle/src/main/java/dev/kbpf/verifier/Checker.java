@@ -3,14 +3,11 @@ package dev.kbpf.verifier;
 import dev.kbpf.api.Capability;
 import dev.kbpf.api.Errno;
 import dev.kbpf.api.LoadFlags;
-import dev.kbpf.api.MapType;
 import dev.kbpf.api.ProgType;
 import dev.kbpf.isa.Insn;
 import dev.kbpf.spi.ArgType;
 import dev.kbpf.spi.FunctionProto;
 import dev.kbpf.spi.HelperDescriptor;
-import dev.kbpf.spi.KfuncFlag;
-import dev.kbpf.spi.RetType;
 import dev.kbpf.isa.Disassembler;
 import dev.kbpf.verifier.log.VerifierLog;
 import dev.kbpf.verifier.scalar.AluOp;
@@ -53,6 +50,8 @@ final class Checker {
     final Disassembler printer;
 
     ProgramStructure ps;
+    final MemoryAccess mem = new MemoryAccess(this);
+    final Calls callCheck = new Calls(this);
     Precision prec;
     // per-instruction facts
     MapInfo[] lddwMaps;
@@ -330,7 +329,7 @@ final class Checker {
     }
 
     /** Queues the other side of a branch, resuming at {@code target}. */
-    private VState pushBranch(int target, int fromIdx) {
+    VState pushBranch(int target, int fromIdx) {
         if (pending.size() >= COMPLEXITY_LIMIT_JMP_SEQ) {
             throw new Reject(Errno.E2BIG, String.format("The sequence of %d jumps is too complex.", pending.size()));
         }
@@ -454,18 +453,18 @@ final class Checker {
                 return false;
             }
             case LDX -> {
-                checkLdx(idx, insn);
+                mem.checkLdx(idx, insn);
                 cur.insnIdx = idx + 1;
                 return false;
             }
             case STX -> {
-                if (mode(insn.opcode()) == ATOMIC) checkAtomic(idx, insn);
-                else checkStx(idx, insn);
+                if (mode(insn.opcode()) == ATOMIC) mem.checkAtomic(idx, insn);
+                else mem.checkStx(idx, insn);
                 cur.insnIdx = idx + 1;
                 return false;
             }
             case ST -> {
-                checkSt(idx, insn);
+                mem.checkSt(idx, insn);
                 cur.insnIdx = idx + 1;
                 return false;
             }
@@ -488,14 +487,14 @@ final class Checker {
     // ------------------------------------------------------------------------------------------
     // registers
 
-    private RegState srcReg(int r) {
+    RegState srcReg(int r) {
         if (r > 10) throw Reject.inval("R%d is invalid", r);
         RegState reg = cur.reg(r);
         if (reg.type == RegType.NOT_INIT) throw Reject.acces("R%d !read_ok", r);
         return reg;
     }
 
-    private RegState dstReg(int r) {
+    RegState dstReg(int r) {
         if (r > 10) throw Reject.inval("R%d is invalid", r);
         if (r == 10) throw Reject.acces("frame pointer is read only");
         cur.cur().written |= 1 << r;
@@ -503,7 +502,7 @@ final class Checker {
         return cur.reg(r);
     }
 
-    private String typeName(RegState r) { return r.type.logName; }
+    String typeName(RegState r) { return r.typeName(); }
 
     // ------------------------------------------------------------------------------------------
     // ALU (check_alu_op, adjust_reg_min_max_vals, adjust_ptr_min_max_vals)
@@ -682,354 +681,6 @@ final class Checker {
     }
 
     // ------------------------------------------------------------------------------------------
-    // loads and stores (check_mem_access)
-
-    private void recordAccess(int idx, RegState base) {
-        PointerKind k = switch (base.type) {
-            case PTR_TO_CTX -> PointerKind.CTX;
-            case PTR_TO_STACK -> PointerKind.STACK;
-            case PTR_TO_MAP_VALUE -> PointerKind.MAP_VALUE;
-            case PTR_TO_MAP_KEY -> PointerKind.MAP_KEY;
-            case PTR_TO_MEM -> PointerKind.MEM;
-            default -> PointerKind.MIXED;
-        };
-        PointerKind prev = accessKinds[idx];
-        if (prev == PointerKind.NONE) {
-            accessKinds[idx] = k;
-        } else if (prev != k) {
-            if (prev == PointerKind.CTX || k == PointerKind.CTX) throw Reject.inval("same insn cannot be used with different pointers");
-            accessKinds[idx] = PointerKind.MIXED;
-        }
-        if ((base.type == RegType.PTR_TO_MAP_VALUE || base.type == RegType.PTR_TO_MAP_KEY) && !accessMapMixed[idx]) {
-            if (accessMaps[idx] == null && prev == PointerKind.NONE) accessMaps[idx] = base.map;
-            else if (accessMaps[idx] == null || accessMaps[idx].id() != base.map.id()) poisonMap(idx);
-        } else {
-            poisonMap(idx);
-        }
-    }
-
-    private void poisonMap(int idx) {
-        accessMaps[idx] = null;
-        accessMapMixed[idx] = true;
-    }
-
-    private void checkLdx(int idx, Insn insn) {
-        int size = sizeBytes(insn.opcode());
-        boolean sx = mode(insn.opcode()) == MEMSX;
-        RegState base = srcReg(insn.src());
-        RegState tmp = new RegState();
-        memAccess(idx, insn.src(), base, insn.off(), size, false, null, tmp, false);
-        if (sx && tmp.isScalar()) tmp.setScalar(tmp.var.signExtend(size * 8));
-        RegState dst = dstReg(insn.dst());
-        dst.copyFrom(tmp);
-    }
-
-    private void checkStx(int idx, Insn insn) {
-        if (insn.imm() != 0 || mode(insn.opcode()) != MEM) throw Reject.inval("BPF_STX uses reserved fields");
-        RegState value = srcReg(insn.src());
-        if (insn.dst() > 10) throw Reject.inval("R%d is invalid", insn.dst());
-        RegState base = srcReg(insn.dst());
-        memAccess(idx, insn.dst(), base, insn.off(), sizeBytes(insn.opcode()), true, new RegState(value), null, false);
-    }
-
-    private void checkSt(int idx, Insn insn) {
-        if (insn.src() != 0 || mode(insn.opcode()) != MEM) throw Reject.inval("BPF_ST uses reserved fields");
-        if (insn.dst() > 10) throw Reject.inval("R%d is invalid", insn.dst());
-        RegState base = srcReg(insn.dst());
-        if (base.type == RegType.PTR_TO_CTX) {
-            throw Reject.acces("BPF_ST stores into R%d %s is not allowed", insn.dst(), typeName(base));
-        }
-        RegState value = new RegState();
-        value.setConst(insn.imm());
-        memAccess(idx, insn.dst(), base, insn.off(), sizeBytes(insn.opcode()), true, value, null, true);
-    }
-
-    private void checkAtomic(int idx, Insn insn) {
-        int imm = insn.imm();
-        int size = sizeBytes(insn.opcode());
-        boolean okOp = imm == ADD || imm == AND || imm == OR || imm == XOR || imm == (ADD | FETCH) || imm == (AND | FETCH)
-                || imm == (OR | FETCH) || imm == (XOR | FETCH) || imm == XCHG || imm == CMPXCHG;
-        if (!okOp) throw Reject.inval("BPF_ATOMIC uses invalid atomic opcode %02x", imm);
-        if (size != 4 && size != 8) throw Reject.inval("invalid atomic operand size");
-        RegState value = srcReg(insn.src());
-        if (insn.dst() > 10) throw Reject.inval("R%d is invalid", insn.dst());
-        RegState base = srcReg(insn.dst());
-        if (imm == CMPXCHG) {
-            RegState r0 = srcReg(0);
-            if (r0.isPointer() && !allowPtrLeaks) throw Reject.acces("R0 leaks addr into mem");
-        }
-        if (value.isPointer() && !allowPtrLeaks) throw Reject.acces("R%d leaks addr into mem", insn.src());
-        if (base.type == RegType.PTR_TO_CTX || base.type == RegType.PTR_TO_MAP_KEY) {
-            throw Reject.acces("BPF_ATOMIC stores into R%d %s is not allowed", insn.dst(), typeName(base));
-        }
-        if (value.isPointer()) {
-            // an atomic operation on a pointer produces garbage: the slot becomes misc, never a spilled pointer
-            value = new RegState();
-            value.setUnknown();
-        }
-        RegState loaded = new RegState();
-        memAccess(idx, insn.dst(), base, insn.off(), size, false, null, loaded, true);
-        RegState stored = new RegState();
-        stored.setScalar(Scalar.unknownOfSize(size));
-        memAccess(idx, insn.dst(), base, insn.off(), size, true, stored, null, true);
-        if (imm == CMPXCHG) {
-            dstReg(0).setScalar(Scalar.unknownOfSize(size));
-        } else if ((imm & FETCH) != 0) {
-            dstReg(insn.src()).setScalar(Scalar.unknownOfSize(size));
-        }
-    }
-
-    /**
-     * One memory access through {@code base}: bounds, alignment, permissions and, for loads, the
-     * loaded value into {@code out}; for stores, {@code value} is what goes to memory.
-     */
-    private void memAccess(int idx, int regno, RegState base, int insnOff, int size, boolean write, RegState value,
-                           RegState out, boolean strictOnce) {
-        int storeReg = write && value != null ? insns[idx].src() : -1;
-        switch (base.type) {
-            case PTR_TO_STACK -> {
-                recordAccess(idx, base);
-                stackAccess(regno, base, insnOff, size, write, value, out, insns[idx].cls() == ST);
-            }
-            case PTR_TO_MAP_VALUE -> {
-                recordAccess(idx, base);
-                MapInfo map = base.map;
-                int off = base.off + insnOff;
-                checkAlignment(base, off, size, "value ", strictOnce);
-                if (write && map.readOnly()) {
-                    throw Reject.acces("write into map forbidden, value_size=%d off=%d size=%d", map.valueSize(), off, size);
-                }
-                if (write && value.isPointer() && !allowPtrLeaks && insns[idx].cls() == STX) {
-                    throw Reject.acces("R%d leaks addr into map", storeReg);
-                }
-                memRegionAccess(regno, base, off, size, map.valueSize(), "map value, value_size");
-                if (!write) {
-                    if (map.readOnly() && map.frozenValue() != null && base.var.isConst() && size <= 8) {
-                        long at = off + base.var.constValue();
-                        byte[] bytes = map.frozenValue();
-                        long v = 0;
-                        for (int i = size - 1; i >= 0; i--) v = (v << 8) | (bytes[(int) at + i] & 0xff);
-                        out.setConst(v);
-                    } else {
-                        out.setScalar(Scalar.unknownOfSize(size));
-                    }
-                }
-            }
-            case PTR_TO_MAP_KEY -> {
-                recordAccess(idx, base);
-                if (write) throw Reject.acces("write to change key R%d not allowed", regno);
-                int off = base.off + insnOff;
-                checkAlignment(base, off, size, "", strictOnce);
-                memRegionAccess(regno, base, off, size, base.map.keySize(), "map key, key_size");
-                out.setScalar(Scalar.unknownOfSize(size));
-            }
-            case PTR_TO_MEM -> {
-                recordAccess(idx, base);
-                int off = base.off + insnOff;
-                checkAlignment(base, off, size, "", strictOnce);
-                if (write && value.isPointer() && !allowPtrLeaks && insns[idx].cls() == STX) {
-                    throw Reject.acces("R%d leaks addr into mem", storeReg);
-                }
-                memRegionAccess(regno, base, off, size, base.memSize, "memory, mem_size");
-                if (!write) out.setScalar(Scalar.unknownOfSize(size));
-            }
-            case PTR_TO_CTX -> {
-                recordAccess(idx, base);
-                if (base.off != 0) throw Reject.acces("dereference of modified ctx ptr R%d off=%d disallowed", regno, base.off);
-                if (!base.var.isConst() || base.var.constValue() != 0) {
-                    throw Reject.acces("variable ctx access var_off=%s disallowed", tnumText(base.var));
-                }
-                if (write && value.isPointer() && !allowPtrLeaks) throw Reject.acces("R%d leaks addr into ctx", storeReg);
-                if (!ctxLayout.allows(insnOff, size, write)) {
-                    throw Reject.acces("invalid bpf_context access off=%d size=%d", insnOff, size);
-                }
-                if (!write) {
-                    out.setScalar(Scalar.unknownOfSize(size));
-                    maxCtxOffset = Math.max(maxCtxOffset, insnOff + size);
-                }
-            }
-            default -> throw Reject.acces("R%d invalid mem access '%s'", regno, typeName(base));
-        }
-    }
-
-    private static String tnumText(Scalar s) {
-        return "(0x" + Long.toHexString(s.varOff().value()) + "; 0x" + Long.toHexString(s.varOff().mask()) + ")";
-    }
-
-    private void checkAlignment(RegState base, int off, int size, String desc, boolean strictOnce) {
-        if (!(strictAlignment || strictOnce) || size == 1) return;
-        boolean aligned = ((off % size) == 0) && base.var.varOff().isAligned(size);
-        if (!aligned) {
-            throw Reject.acces("misaligned %saccess off %s+%d+%d size %d", desc, tnumText(base.var), base.off, off - base.off, size);
-        }
-    }
-
-    /** check_mem_region_access: fixed plus variable offset against an object of {@code memSize} bytes. */
-    private void memRegionAccess(int regno, RegState base, int off, int size, int memSize, String what) {
-        Scalar v = base.var;
-        long smin = v.smin();
-        if (smin < 0 && (smin == Long.MIN_VALUE || (off + smin) != (long) (int) (off + smin) || smin + off < 0)) {
-            throw Reject.acces("R%d min value is negative, either use unsigned index or do a if (index >=0) check.", regno);
-        }
-        long lo = smin + off;
-        if (lo < 0 || lo + size > memSize) {
-            throw Reject.acces("invalid access to %s=%d off=%d size=%d\nR%d min value is outside of the allowed memory range",
-                    what, memSize, lo, size, regno);
-        }
-        if (Long.compareUnsigned(v.umax(), MAX_VAR_OFF) >= 0) {
-            throw Reject.acces("R%d unbounded memory access, make sure to bounds check any such access", regno);
-        }
-        long hi = v.umax() + off;
-        if (hi < 0 || hi + size > memSize) {
-            throw Reject.acces("invalid access to %s=%d off=%d size=%d\nR%d max value is outside of the allowed memory range",
-                    what, memSize, hi, size, regno);
-        }
-    }
-
-    // ---- stack
-
-    private void stackAccess(int regno, RegState base, int insnOff, int size, boolean write, RegState value, RegState out,
-                             boolean isSt) {
-        FuncFrame frame = cur.frames[base.frameNo];
-        int off = base.off + insnOff;
-        String extra = write ? " write to" : " read from";
-        // the stack spill tracking needs aligned accesses (check_ptr_alignment: strict for the stack)
-        if (!((off % size) == 0 && base.var.varOff().isAligned(size))) {
-            throw Reject.acces("misaligned stack access off %s+%d+%d size %d", tnumText(base.var), base.off, insnOff, size);
-        }
-        if (!base.var.isConst()) {
-            stackAccessVar(regno, base, frame, off, size, write, out, extra);
-            return;
-        }
-        long total = off + base.var.constValue();
-        if (total < -FuncFrame.MAX_STACK || total + size > 0) {
-            throw Reject.acces("invalid%s stack R%d off=%d size=%d", extra, regno, total, size);
-        }
-        int o = (int) total;
-        noteDepth(frame, -o);
-        if (write) stackWrite(frame, o, size, value, isSt);
-        else stackRead(frame, o, size, out);
-    }
-
-    private void noteDepth(FuncFrame frame, int depth) {
-        int d = (depth + 7) & ~7;
-        if (d > subprogDepth[frame.subprog]) subprogDepth[frame.subprog] = d;
-    }
-
-    private void stackWrite(FuncFrame f, int off, int size, RegState value, boolean isSt) {
-        int spi = FuncFrame.slotOf(off);
-        f.touch(-off);
-        if (f == cur.cur()) scratchedSlots |= 1L << spi;
-        boolean zeroImm = isSt && value.isConstZero();
-        if (value.isPointer() && size != 8) throw Reject.acces("invalid size of register spill");
-        if (size == 8 && !zeroImm) {
-            // spill: the slot keeps the register's exact state
-            for (int i = 0; i < 8; i++) f.stack[spi * 8 + i] = FuncFrame.SPILL;
-            f.spilled[spi] = new RegState(value);
-            f.spillSize[spi] = 8;
-            return;
-        }
-        // a write into part of a spilled register destroys it
-        for (int i = 0; i < size; i++) {
-            if (f.stack[-(off + i) - 1] == FuncFrame.SPILL) {
-                RegState sp = f.spilled[spi];
-                if (sp != null && sp.isPointer() && !allowPtrLeaks) throw Reject.acces("attempt to corrupt spilled pointer on stack");
-                f.scrubSlot(spi);
-                break;
-            }
-        }
-        if (value.isScalar() && bpfCapable && off % 8 == 0 && !zeroImm) {
-            // a narrow scalar at the start of a slot is spilled with its bounds (what memory holds: the low bytes)
-            RegState s = new RegState(value);
-            s.var = value.var.truncate(size);
-            if (!s.var.equals(value.var)) s.id = 0; // the relation to the register holds only if the value fits
-            for (int i = 0; i < size; i++) f.stack[-(off + i) - 1] = FuncFrame.SPILL;
-            f.spilled[spi] = s;
-            f.spillSize[spi] = (byte) size;
-            return;
-        }
-        byte kind = value.isConstZero() ? FuncFrame.ZERO : FuncFrame.MISC;
-        for (int i = 0; i < size; i++) f.stack[-(off + i) - 1] = kind;
-    }
-
-    private void stackRead(FuncFrame f, int off, int size, RegState out) {
-        int spi = FuncFrame.slotOf(off);
-        int b0 = -off - 1;
-        if (f.stack[b0] == FuncFrame.SPILL && f.spilled[spi] != null) {
-            RegState sp = f.spilled[spi];
-            int spillBytes = f.spillSize[spi];
-            if (spillBytes == 8 && size == 8) {
-                if (out != null) out.copyFrom(sp);
-                return;
-            }
-            if (!sp.isScalar()) throw Reject.acces("invalid size of register fill");
-            int k = off - (-(spi + 1) * 8); // byte index inside the slot, from its lowest address
-            if (k + size <= spillBytes) {
-                if (out == null) return;
-                if (k == 0 && size == spillBytes) out.copyFrom(sp);
-                else if (sp.var.isConst()) out.setScalar(Scalar.constant(sp.var.constValue() >>> (8 * k)).truncate(size));
-                else if (k == 0) out.setScalar(sp.var.truncate(size));
-                else out.setScalar(Scalar.unknownOfSize(size));
-                return;
-            }
-            // the read goes past the spilled bytes: those must have been written
-            for (int i = 0; i < size; i++) {
-                if (f.stack[-(off + i) - 1] == FuncFrame.INVALID) throw Reject.acces("invalid read from stack off %d+%d size %d", off, i, size);
-            }
-            if (out != null) out.setScalar(Scalar.unknownOfSize(size));
-            return;
-        }
-        int zeros = 0;
-        for (int i = 0; i < size; i++) {
-            int b = -(off + i) - 1;
-            byte t = f.stack[b];
-            if (t == FuncFrame.ZERO) zeros++;
-            else if (t == FuncFrame.SPILL) {
-                RegState sp = f.spilled[b / 8];
-                if (sp != null && sp.isPointer() && !allowPtrLeaks) throw Reject.acces("leaking pointer from stack off %d", off);
-            } else if (t != FuncFrame.MISC) throw Reject.acces("invalid read from stack off %d+%d size %d", off, i, size);
-        }
-        if (out != null) {
-            if (zeros == size) out.setConst(0);
-            else out.setScalar(Scalar.unknownOfSize(size));
-        }
-    }
-
-    private void stackAccessVar(int regno, RegState base, FuncFrame f, int off, int size, boolean write, RegState out, String extra) {
-        Scalar v = base.var;
-        if (v.smax() >= MAX_VAR_OFF || v.smin() <= -MAX_VAR_OFF) {
-            throw Reject.acces("invalid unbounded variable-offset%s stack R%d", extra, regno);
-        }
-        long min = v.smin() + off, max = v.smax() + off + size;
-        if (min < -FuncFrame.MAX_STACK || max > 0) {
-            throw Reject.acces("invalid variable-offset%s stack R%d var_off=%s size=%d", extra, regno, tnumText(v), size);
-        }
-        noteDepth(f, (int) -min);
-        if (write) f.touch((int) -min);
-        for (long o = min; o < max; o++) {
-            int b = (int) (-o - 1);
-            byte t = f.stack[b];
-            if (write) {
-                if (t == FuncFrame.SPILL) {
-                    RegState sp = f.spilled[b / 8];
-                    if (sp != null && sp.isPointer() && !allowPtrLeaks) throw Reject.acces("attempt to corrupt spilled pointer on stack");
-                    f.scrubSlot(b / 8);
-                }
-                f.stack[b] = FuncFrame.MISC;
-            } else {
-                if (t == FuncFrame.INVALID) {
-                    throw Reject.acces("invalid variable-offset read from stack R%d var_off=%s off=%d size=%d", regno, tnumText(v), off, size);
-                }
-                if (t == FuncFrame.SPILL) {
-                    RegState sp = f.spilled[b / 8];
-                    if (sp != null && sp.isPointer() && !allowPtrLeaks) throw Reject.acces("leaking pointer from stack off %d", o);
-                }
-            }
-        }
-        if (!write && out != null) out.setScalar(Scalar.unknownOfSize(size));
-    }
-
-    // ------------------------------------------------------------------------------------------
     // lddw and legacy packet loads
 
     private void checkLdImm64(int idx, Insn insn) {
@@ -1100,11 +751,11 @@ final class Checker {
                     throw Reject.inval("BPF_CALL uses reserved fields");
                 }
                 if (src == PSEUDO_CALL) {
-                    enterSubprog(idx, idx + insn.imm() + 1, false, null);
+                    callCheck.enterSubprog(idx, idx + insn.imm() + 1, false, null);
                     return false;
                 }
-                if (src == PSEUDO_KFUNC_CALL) checkKfuncCall(idx, kfuncs[idx]);
-                else if (checkHelperCall(idx, insn.imm())) return false;
+                if (src == PSEUDO_KFUNC_CALL) callCheck.checkKfuncCall(idx, kfuncs[idx]);
+                else if (callCheck.checkHelperCall(idx, insn.imm())) return false;
                 cur.insnIdx = idx + 1;
                 return false;
             }
@@ -1240,7 +891,7 @@ final class Checker {
                 if (v.smin() < 0 || v.smax() > 1) {
                     throw Reject.acces("At callback return the register R0 has smin=%d smax=%d should have been in [0, 1]", v.smin(), v.smax());
                 }
-                returnFromCallback(idx);
+                callCheck.returnFromCallback(idx);
                 return false;
             }
             if (r0.type == RegType.PTR_TO_STACK && r0.frameNo == cur.curframe) {
@@ -1267,7 +918,7 @@ final class Checker {
     }
 
     /** Leaves the top frame; pointers into it held by the callers become unknown scalars. */
-    private void popFrame() {
+    void popFrame() {
         int gone = cur.curframe;
         cur.frames[gone] = null;
         cur.curframe--;
@@ -1279,392 +930,6 @@ final class Checker {
                 if (r != null && r.type == RegType.PTR_TO_STACK && r.frameNo >= gone) r.setUnknown();
             }
         }
-    }
-
-    // ---- bpf-to-bpf calls and callbacks
-
-    /** Pushes a frame for the subprogram at {@code start}; for callbacks, {@code cbArgs} are r1-r5 of the callee. */
-    private void enterSubprog(int callsite, int start, boolean callback, RegState[] cbArgs) {
-        if (cur.curframe + 1 >= VState.MAX_CALL_FRAMES) {
-            throw new Reject(Errno.E2BIG, String.format("the call stack of %d frames is too deep !", cur.curframe + 2));
-        }
-        int sub = ps.subprogIndexOfStart(start);
-        if (sub < 0) throw Reject.inval("call to invalid destination");
-        if (!callback) calls[callsite] = new CallTarget.Subprog(sub, start);
-        FuncFrame caller = cur.cur();
-        FuncFrame callee = new FuncFrame(cur.curframe + 1, callsite, start, sub, callback);
-        for (int r = 1; r <= 5; r++) {
-            if (callback) {
-                if (cbArgs[r] != null) callee.regs[r].copyFrom(cbArgs[r]);
-            } else {
-                callee.regs[r].copyFrom(caller.regs[r]);
-            }
-        }
-        callee.regs[10].setPointer(RegType.PTR_TO_STACK, 0);
-        callee.regs[10].frameNo = callee.frameNo;
-        if (!callback) {
-            // the caller's r0-r5 are clobbered by the call (r1-r5 live on in the callee)
-            caller.regs[0].markNotInit();
-        }
-        cur.curframe++;
-        cur.frames[cur.curframe] = callee;
-        cur.insnIdx = start;
-    }
-
-    /** A bpf_loop callback returned: the loop either ends (continue after the call) or calls it again. */
-    private void returnFromCallback(int idx) {
-        FuncFrame cb = cur.cur();
-        int callsite = cb.callsite;
-        RegState[] args = new RegState[6];
-        args[1] = new RegState();
-        args[1].setScalar(Scalar.unknownOfSize(4));
-        args[2] = new RegState(cbCtxArg(cb));
-        popFrame();
-        // another iteration, from the state the callback left behind
-        VState again = pushBranch(cur.insnIdx, idx);
-        VState saved = cur;
-        cur = again;
-        enterSubprog(callsite, cb.subprogStart, true, args);
-        cur.frames[cur.curframe].cbCtx = args[2];
-        cur.frames[cur.curframe].reentry = true;
-        cur.frames[cur.curframe].iteration = cb.iteration + 1;
-        cur = saved;
-        // or the loop ends here
-        finishLoopCall(callsite);
-    }
-
-    private RegState cbCtxArg(FuncFrame cb) { return cb.cbCtx == null ? new RegState() : cb.cbCtx; }
-
-    private void finishLoopCall(int callsite) {
-        FuncFrame caller = cur.cur();
-        for (int r = 1; r <= 5; r++) caller.regs[r].markNotInit();
-        caller.regs[0].setUnknown();
-        caller.written |= 0x3f;
-        cur.insnIdx = callsite + 1;
-    }
-
-    // ---- helper calls (check_helper_call)
-
-    /** Returns true when the call continues elsewhere than the next instruction (a callback). */
-    private boolean checkHelperCall(int idx, int id) {
-        Optional<HelperDescriptor> h = env.helper(id);
-        if (h.isEmpty()) throw Reject.inval("unknown func %s#%d", HelperNames.funcName(id), id);
-        HelperDescriptor helper = h.get();
-        String name = helper.funcName();
-        if (!helper.progTypes().contains(progType)) throw Reject.inval("program of this type cannot use helper %s#%d", name, id);
-        if (helper.gplOnly() && !env.gplCompatible()) throw Reject.inval("cannot call GPL-restricted function from non-GPL compatible program");
-        calls[idx] = new CallTarget.Helper(helper);
-        CallMeta meta = checkArgs(idx, helper.proto(), name, id);
-        checkMapCompat(meta.map, id, name);
-        if (id == HELPER_TAIL_CALL && cur.refIds.length > 0) throw Reject.inval("tail_call would lead to reference leak");
-        if (meta.release != 0) releaseReference(meta.release);
-        if (id == HELPER_LOOP) {
-            if (meta.func == null) throw Reject.acces("R2 type=%s expected=func", typeName(cur.reg(2)));
-            startLoopCallback(idx, meta);
-            return true;
-        }
-        setReturn(idx, helper.proto().ret(), meta, name, false);
-        return false;
-    }
-
-    private void startLoopCallback(int idx, CallMeta meta) {
-        // nr_loops in r1 bounds the callback's index argument
-        RegState[] args = new RegState[6];
-        args[1] = new RegState();
-        args[1].setScalar(Scalar.unknownOfSize(4));
-        args[2] = new RegState(cur.reg(3));
-        // zero iterations: continue right after the call
-        VState skip = pushBranch(idx + 1, idx);
-        VState saved = cur;
-        cur = skip;
-        finishLoopCall(idx);
-        cur = saved;
-        enterSubprog(idx, meta.func.funcStart, true, args);
-        cur.cur().cbCtx = args[2];
-    }
-
-    /** check_map_func_compatibility for the map types kbpf has. */
-    private void checkMapCompat(MapInfo map, int id, String name) {
-        if (map == null) return;
-        MapType t = map.type();
-        boolean ok = switch (t) {
-            case PROG_ARRAY -> id == HELPER_TAIL_CALL;
-            case PERF_EVENT_ARRAY -> id == 25 || id == 22 || id == 55;
-            case RINGBUF -> id == 130 || id == 131 || id == 134;
-            default -> true;
-        };
-        boolean funcOk = switch (id) {
-            case HELPER_TAIL_CALL -> t == MapType.PROG_ARRAY;
-            case 25, 22, 55 -> t == MapType.PERF_EVENT_ARRAY;
-            case 130, 131, 134 -> t == MapType.RINGBUF;
-            default -> true;
-        };
-        if (!ok || !funcOk) throw Reject.inval("cannot pass map_type %d into func %s#%d", t.linuxId(), name, id);
-    }
-
-    /** What the argument checks learnt: the map, the allocation size, the released reference, the callback. */
-    private static final class CallMeta {
-        MapInfo map;
-        long allocSize = -1;
-        int release;
-        RegState func;
-    }
-
-    private CallMeta checkArgs(int idx, FunctionProto proto, String name, int id) {
-        CallMeta meta = new CallMeta();
-        List<ArgType> args = proto.args();
-        for (int i = 0; i < args.size(); i++) {
-            int regno = i + 1;
-            ArgType t = args.get(i);
-            RegState r = srcReg(regno);
-            switch (t) {
-                case ANYTHING -> {
-                    if (r.isPointer() && !allowPtrLeaks) throw Reject.acces("R%d leaks addr into helper function", regno);
-                }
-                case CONST_MAP_PTR -> {
-                    if (r.type != RegType.CONST_PTR_TO_MAP) throw Reject.acces("R%d type=%s expected=map_ptr", regno, typeName(r));
-                    meta.map = r.map;
-                }
-                case PTR_TO_MAP_KEY, PTR_TO_MAP_VALUE -> {
-                    if (meta.map == null) throw Reject.acces("invalid map_ptr to access map->%s", t == ArgType.PTR_TO_MAP_KEY ? "key" : "value");
-                    int sz = t == ArgType.PTR_TO_MAP_KEY ? meta.map.keySize() : meta.map.valueSize();
-                    helperMem(regno, r, sz, sz, true, false, "fp, map_key, map_value, mem");
-                }
-                case PTR_TO_MEM, PTR_TO_MEM_OR_NULL, PTR_TO_UNINIT_MEM, PTR_TO_LONG -> {
-                    boolean read = t != ArgType.PTR_TO_UNINIT_MEM && t != ArgType.PTR_TO_LONG;
-                    if (t == ArgType.PTR_TO_MEM_OR_NULL && r.isConstZero()) {
-                        if (i + 1 < args.size() && isSizeArg(args.get(i + 1))) {
-                            RegState sz = srcReg(regno + 1);
-                            if (!sz.isConstZero()) throw Reject.acces("R%d type=scalar expected=fp, map_key, map_value, mem", regno);
-                            i++;
-                        }
-                        continue;
-                    }
-                    if (t == ArgType.PTR_TO_LONG) {
-                        helperMem(regno, r, 8, 8, false, false, "fp");
-                        continue;
-                    }
-                    if (i + 1 < args.size() && isSizeArg(args.get(i + 1))) {
-                        boolean zeroOk = args.get(i + 1) == ArgType.CONST_SIZE_OR_ZERO;
-                        RegState sz = srcReg(regno + 1);
-                        long[] range = sizeRange(regno + 1, sz, zeroOk);
-                        helperMem(regno, r, range[0], range[1], read, zeroOk, "fp, map_key, map_value, mem");
-                        i++;
-                    } else {
-                        throw Reject.inval("arg#%d of %s#%d has no size argument", i, name, id);
-                    }
-                }
-                case CONST_SIZE, CONST_SIZE_OR_ZERO -> sizeRange(regno, r, t == ArgType.CONST_SIZE_OR_ZERO);
-                case CONST_ALLOC_SIZE_OR_ZERO -> {
-                    if (!r.isConst()) throw Reject.acces("R%d is not a known constant'", regno);
-                    meta.allocSize = r.var.constValue();
-                }
-                case PTR_TO_CTX -> {
-                    if (r.type != RegType.PTR_TO_CTX) throw Reject.acces("R%d type=%s expected=ctx", regno, typeName(r));
-                    if (r.off != 0 || !r.var.isConst() || r.var.constValue() != 0) {
-                        throw Reject.acces("dereference of modified ctx ptr R%d off=%d disallowed", regno, r.off);
-                    }
-                }
-                case PTR_TO_CONST_STR -> constString(regno, r);
-                case PTR_TO_ALLOC_MEM -> {
-                    if (r.type != RegType.PTR_TO_MEM) throw Reject.acces("R%d type=%s expected=mem", regno, typeName(r));
-                    if (r.refObjId == 0 || !cur.holds(r.refObjId)) {
-                        throw Reject.acces("R%d must be referenced when passed to release function", regno);
-                    }
-                    if (r.off != 0 || !r.var.isConst() || r.var.constValue() != 0) {
-                        throw Reject.acces("R%d must have zero offset when passed to release func", regno);
-                    }
-                    meta.release = r.refObjId;
-                }
-                case PTR_TO_FUNC -> {
-                    if (r.type != RegType.PTR_TO_FUNC) throw Reject.acces("R%d type=%s expected=func", regno, typeName(r));
-                    meta.func = r;
-                }
-                case PTR_TO_STACK_OR_NULL -> {
-                    if (!(r.type == RegType.PTR_TO_STACK || r.isConstZero())) {
-                        throw Reject.acces("R%d type=%s expected=fp", regno, typeName(r));
-                    }
-                }
-                default -> throw Reject.inval("arg#%d of %s#%d has an argument type the verifier does not know: %s", i, name, id, t);
-            }
-        }
-        return meta;
-    }
-
-    private static boolean isSizeArg(ArgType t) { return t == ArgType.CONST_SIZE || t == ArgType.CONST_SIZE_OR_ZERO; }
-
-    /** check_mem_size_reg: the size argument's range, [umin, umax]. */
-    private long[] sizeRange(int regno, RegState sz, boolean zeroOk) {
-        if (!sz.isScalar()) throw Reject.acces("R%d type=%s expected=scalar", regno, typeName(sz));
-        Scalar v = sz.var;
-        if (v.smin() < 0) throw Reject.acces("R%d min value is negative, either use unsigned or 'var &= const'", regno);
-        if (v.umin() == 0 && !zeroOk) {
-            throw Reject.acces("R%d invalid zero-sized read: u64=[%d,%d]", regno, v.umin(), v.umax());
-        }
-        if (Long.compareUnsigned(v.umax(), MAX_VAR_SIZ) >= 0) {
-            throw Reject.acces("R%d unbounded memory access, use 'var &= const' or 'if (var < const)'", regno);
-        }
-        return new long[] {v.umin(), v.umax()};
-    }
-
-    /** check_helper_mem_access: {@code [0, maxSize)} bytes behind {@code r}, initialised when read. */
-    private void helperMem(int regno, RegState r, long minSize, long maxSize, boolean read, boolean zeroOk, String expected) {
-        int size = (int) maxSize;
-        if (size == 0) {
-            if (zeroOk && r.isConstZero()) return;
-            switch (r.type) {
-                case PTR_TO_STACK, PTR_TO_MAP_VALUE, PTR_TO_MAP_KEY, PTR_TO_MEM -> { return; }
-                default -> throw Reject.acces("R%d type=%s expected=%s", regno, typeName(r), expected);
-            }
-        }
-        switch (r.type) {
-            case PTR_TO_STACK -> {
-                FuncFrame f = cur.frames[r.frameNo];
-                long lo, hi;
-                if (r.var.isConst()) {
-                    lo = hi = r.off + r.var.constValue();
-                } else {
-                    if (!bpfCapable) throw Reject.acces("R%d variable offset stack access prohibited for !root", regno);
-                    if (r.var.smax() >= MAX_VAR_OFF || r.var.smin() <= -MAX_VAR_OFF) {
-                        throw Reject.acces("invalid unbounded variable-offset indirect access to stack R%d", regno);
-                    }
-                    lo = r.off + r.var.smin();
-                    hi = r.off + r.var.smax();
-                }
-                if (lo < -FuncFrame.MAX_STACK || hi + size > 0) {
-                    throw Reject.acces("invalid indirect access to stack R%d off=%d size=%d", regno, lo, size);
-                }
-                noteDepth(f, (int) -lo);
-                if (read) {
-                    for (long o = lo; o < hi + size; o++) {
-                        byte t = f.stack[(int) (-o - 1)];
-                        if (t == FuncFrame.INVALID) {
-                            throw Reject.acces("invalid indirect read from stack R%d off %d+%d size %d", regno, lo, o - lo, size);
-                        }
-                        if (t == FuncFrame.SPILL) {
-                            RegState sp = f.spilled[(int) (-o - 1) / 8];
-                            if (sp != null && sp.isPointer() && !allowPtrLeaks) {
-                                throw Reject.acces("leaking pointer from stack off %d", o);
-                            }
-                        }
-                    }
-                } else {
-                    f.touch((int) -lo);
-                    // the helper writes these bytes: whatever was spilled there is gone
-                    for (long o = lo; o < hi + size; o++) {
-                        int b = (int) (-o - 1);
-                        if (f.stack[b] == FuncFrame.SPILL) f.scrubSlot(b / 8);
-                    }
-                    if (r.var.isConst()) for (long o = lo; o < lo + size; o++) f.stack[(int) (-o - 1)] = FuncFrame.MISC;
-                    else for (long o = lo; o < hi + size; o++) if (f.stack[(int) (-o - 1)] != FuncFrame.INVALID) f.stack[(int) (-o - 1)] = FuncFrame.MISC;
-                }
-            }
-            case PTR_TO_MAP_VALUE -> {
-                if (!read && r.map.readOnly()) {
-                    throw Reject.acces("write into map forbidden, value_size=%d off=%d size=%d", r.map.valueSize(), r.off, size);
-                }
-                memRegionAccess(regno, r, r.off, size, r.map.valueSize(), "map value, value_size");
-            }
-            case PTR_TO_MAP_KEY -> {
-                if (!read) throw Reject.acces("write to change key R%d not allowed", regno);
-                memRegionAccess(regno, r, r.off, size, r.map.keySize(), "map key, key_size");
-            }
-            case PTR_TO_MEM -> memRegionAccess(regno, r, r.off, size, r.memSize, "memory, mem_size");
-            default -> throw Reject.acces("R%d type=%s expected=%s", regno, typeName(r), expected);
-        }
-    }
-
-    /** check_reg_const_str: a NUL-terminated string inside a frozen read-only map value. */
-    private void constString(int regno, RegState r) {
-        if (r.type != RegType.PTR_TO_MAP_VALUE) throw Reject.acces("R%d type=%s expected=map_value", regno, typeName(r));
-        MapInfo map = r.map;
-        if (!map.readOnly() || map.frozenValue() == null) throw Reject.acces("R%d does not point to a readonly map'", regno);
-        if (!r.var.isConst()) throw Reject.acces("R%d is not a constant address'", regno);
-        long off = r.off + r.var.constValue();
-        if (off < 0 || off >= map.valueSize()) {
-            throw Reject.acces("invalid access to map value, value_size=%d off=%d size=%d", map.valueSize(), off, map.valueSize() - off);
-        }
-        byte[] bytes = map.frozenValue();
-        for (long i = off; i < bytes.length; i++) if (bytes[(int) i] == 0) return;
-        throw Reject.inval("string is not zero-terminated");
-    }
-
-    private void releaseReference(int refObjId) {
-        cur.release(refObjId);
-        for (int f = 0; f <= cur.curframe; f++) {
-            FuncFrame fr = cur.frames[f];
-            for (RegState r : fr.regs) if (r.refObjId == refObjId) invalidate(r);
-            for (RegState r : fr.spilled) if (r != null && r.refObjId == refObjId) invalidate(r);
-        }
-    }
-
-    private void invalidate(RegState r) {
-        if (allowPtrLeaks) r.setUnknown();
-        else r.markNotInit();
-    }
-
-    private void setReturn(int idx, RetType ret, CallMeta meta, String name, boolean acquire) {
-        FuncFrame f = cur.cur();
-        for (int r = 1; r <= 5; r++) f.regs[r].markNotInit();
-        RegState r0 = f.regs[0];
-        f.written |= 0x3f;
-        scratchedRegs |= 1;
-        switch (ret) {
-            case INTEGER -> r0.setUnknown();
-            case VOID -> r0.markNotInit();
-            case PTR_TO_MAP_VALUE_OR_NULL -> {
-                if (meta.map == null) throw Reject.inval("kernel subsystem misconfigured verifier: %s returns a map value without a map argument", name);
-                r0.setPointer(RegType.PTR_TO_MAP_VALUE_OR_NULL, 0);
-                r0.map = meta.map;
-                r0.id = ++idGen;
-            }
-            case PTR_TO_ALLOC_MEM_OR_NULL -> {
-                if (meta.allocSize < 0) throw Reject.inval("kernel subsystem misconfigured verifier: %s returns memory without a constant size", name);
-                r0.setPointer(RegType.PTR_TO_MEM_OR_NULL, 0);
-                r0.memSize = (int) Math.min(meta.allocSize, Integer.MAX_VALUE);
-                r0.id = ++idGen;
-                r0.refObjId = r0.id;
-                cur.acquire(r0.id, idx);
-            }
-            default -> throw Reject.inval("%s returns a type the verifier does not know: %s", name, ret);
-        }
-    }
-
-    // ---- kfunc calls (check_kfunc_call) and the destructive guard rails
-
-    private void checkKfuncCall(int idx, ResolvedKfunc k) {
-        var d = k.descriptor();
-        // rail 1: the program type may call it (destructive kfuncs: tracing types only)
-        if (!d.progTypes().contains(progType) || (d.has(KfuncFlag.KF_DESTRUCTIVE) && !progType.isTracing())) {
-            throw Reject.acces("calling kernel function %s is not allowed", d.name());
-        }
-        if (d.has(KfuncFlag.KF_DESTRUCTIVE)) {
-            // rail 2: CAP_SYS_BOOT
-            if (!in.credentials().has(Capability.CAP_SYS_BOOT)) {
-                throw Reject.acces("destructive kfunc calls require CAP_SYS_BOOT capability");
-            }
-            if (env.destructivePolicy() == DestructivePolicy.FULL) {
-                // rail 3: the load flag
-                if ((in.loadFlags() & LoadFlags.BPF_F_DESTRUCTIVE) == 0) {
-                    throw new Reject(Errno.EPERM, "destructive kfunc calls require BPF_F_DESTRUCTIVE flag");
-                }
-                // rail 4: the sysctl
-                if (!env.destructiveBpfEnabled()) {
-                    throw new Reject(Errno.EPERM, "destructive kfunc calls are disabled by kernel.destructive_bpf_enabled=0");
-                }
-            }
-        }
-        calls[idx] = new CallTarget.Kfunc(k);
-        CallMeta meta = checkArgs(idx, d.proto(), d.name(), k.id());
-        if (d.has(KfuncFlag.KF_RELEASE)) {
-            RegState r1 = cur.reg(1);
-            if (meta.release == 0) {
-                if (r1.refObjId == 0 || !cur.holds(r1.refObjId)) throw Reject.acces("release kernel function %s expects refcounted PTR_TO_BTF_ID", d.name());
-                meta.release = r1.refObjId;
-            }
-        }
-        if (meta.release != 0) releaseReference(meta.release);
-        setReturn(idx, d.proto().ret(), meta, d.name(), d.has(KfuncFlag.KF_ACQUIRE));
     }
 
     // ------------------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ final class RegState {
     MapInfo map;
     /** Size of the memory a {@code PTR_TO_MEM} points to. */
     int memSize;
+    /** A {@code PTR_TO_MEM} into a ring buffer (a reserved record): the log calls it {@code ringbuf_mem}. */
+    boolean ringbuf;
     /** The frame a stack pointer points into. */
     int frameNo;
     /** For {@code PTR_TO_FUNC}, the first instruction of the subprogram. */
@@ -43,6 +45,7 @@ final class RegState {
         refObjId = o.refObjId;
         map = o.map;
         memSize = o.memSize;
+        ringbuf = o.ringbuf;
         frameNo = o.frameNo;
         funcStart = o.funcStart;
     }
@@ -52,6 +55,7 @@ final class RegState {
         off = 0;
         var = Scalar.constant(0);
         id = refObjId = memSize = frameNo = funcStart = 0;
+        ringbuf = false;
         map = null;
     }
 
@@ -60,6 +64,7 @@ final class RegState {
         off = 0;
         var = s;
         id = refObjId = memSize = frameNo = funcStart = 0;
+        ringbuf = false;
         map = null;
     }
 
@@ -72,6 +77,7 @@ final class RegState {
         off = offset;
         var = Scalar.constant(0);
         id = refObjId = memSize = frameNo = funcStart = 0;
+        ringbuf = false;
         map = null;
     }
 
@@ -82,6 +88,13 @@ final class RegState {
     boolean isConst() { return type == RegType.SCALAR && var.isConst(); }
 
     boolean isConstZero() { return isConst() && var.constValue() == 0; }
+
+    /** The type as the kernel's log names it ({@code reg_type_str}). */
+    String typeName() {
+        if (ringbuf && type == RegType.PTR_TO_MEM) return "ringbuf_mem";
+        if (ringbuf && type == RegType.PTR_TO_MEM_OR_NULL) return "ringbuf_mem_or_null";
+        return type.logName;
+    }
 
     /** True when a pointer's variable offset is known exactly. */
     boolean varOffConst() { return var.isConst(); }

@@ -102,7 +102,7 @@ final class StateEquivalence {
             boolean values = exact ? o.var.equals(c.var) : c.var.within(o.var);
             return values && m.checkScalar(o.id, c.id);
         }
-        if (o.off != c.off || o.memSize != c.memSize || o.frameNo != c.frameNo || o.funcStart != c.funcStart) return false;
+        if (o.off != c.off || o.ringbuf != c.ringbuf || o.memSize != c.memSize || o.frameNo != c.frameNo || o.funcStart != c.funcStart) return false;
         if (o.map != c.map && (o.map == null || c.map == null || o.map.id() != c.map.id() || !o.map.equals(c.map))) return false;
         boolean values = exact ? o.var.equals(c.var) : c.var.within(o.var);
         return values && m.check(o.id, c.id) && m.check(o.refObjId, c.refObjId);

@@ -40,7 +40,7 @@ final class StateFormatter {
                 }
             }
             default -> {
-                sb.append(r.type.logName).append('(');
+                sb.append(r.typeName()).append('(');
                 int mark = sb.length();
                 if (r.id != 0) attr(sb, mark, "id=" + r.id);
                 if (r.refObjId != 0) attr(sb, mark, "ref_obj_id=" + r.refObjId);

@@ -22,7 +22,9 @@
  * <li>{@code Precision}: which scalar values matter (branches, pointer arithmetic, call
  *     arguments, returns) — Linux's precision tracking as a static data-flow analysis. Stored
  *     states whose <em>imprecise</em> scalars differ still cover the current one.</li>
- * <li>{@code Checker.doCheck}: the abstract interpreter over every path, with register states
+ * <li>{@code Checker.doCheck}: the abstract interpreter over every path ({@code Checker} for the
+ *     loop, ALU and branches, {@code MemoryAccess} for loads, stores and the stack, {@code Calls}
+ *     for bpf-to-bpf calls, callbacks, helpers, kfuncs and references), with register states
  *     ({@code RegState}: type, fixed and variable offset, the scalar domain of
  *     {@code dev.kbpf.verifier.scalar}, ids linking copies), per-byte stack slots with spills
  *     ({@code FuncFrame}), call frames and acquired references ({@code VState}); a pending stack of

@@ -28,13 +28,13 @@ final class RefCases {
     static List<Case> cases() {
         List<Case> c = new ArrayList<>();
         c.add(accept("reserve, check, submit", RESERVE + "jeq %r0, 0, +4; stdw [%r0+0], 1; mov %r1, %r0; mov %r2, 0; call 132; mov %r0, 0; exit",
-                "R0_w=mem_or_null(id=1,ref_obj_id=1,sz=16)"));
+                "R0_w=ringbuf_mem_or_null(id=1,ref_obj_id=1,sz=16)"));
         c.add(accept("held references in the log", RESERVE + "jne %r0, 0, +2; mov %r0, 0; exit; mov %r1, %r0; mov %r2, 0; call 132; mov %r0, 0; exit",
-                "from 5 to 8: R0=mem(id=1,ref_obj_id=1,sz=16) R10=fp0 refs=1").level(1));
+                "from 5 to 8: R0=ringbuf_mem(id=1,ref_obj_id=1,sz=16) R10=fp0 refs=1").level(1));
         c.add(accept("reserve, check, discard", RESERVE + "jeq %r0, 0, +3; mov %r1, %r0; mov %r2, 0; call 133; mov %r0, 0; exit"));
         c.add(reject("submit without null check", RESERVE + "mov %r1, %r0; mov %r2, 0; call 132; mov %r0, 0; exit", EACCES,
-                "R1 type=mem_or_null expected=mem"));
-        c.add(reject("write to record without null check", RESERVE + "stdw [%r0+0], 1; mov %r0, 0; exit", EACCES, "R0 invalid mem access 'mem_or_null'"));
+                "R1 type=ringbuf_mem_or_null expected=ringbuf_mem"));
+        c.add(reject("write to record without null check", RESERVE + "stdw [%r0+0], 1; mov %r0, 0; exit", EACCES, "R0 invalid mem access 'ringbuf_mem_or_null'"));
         c.add(reject("reserve and never submit", RESERVE + "jeq %r0, 0, +1; stdw [%r0+0], 1; mov %r0, 0; exit", EINVAL,
                 "Unreleased reference id=1 alloc_insn=4"));
         c.add(reject("submit on one path only", RESERVE + "mov %r6, %r0; jeq %r6, 0, +6; call 7; jeq %r0, 0, +3; mov %r1, %r6; mov %r2, 0; call 132; "
@@ -44,10 +44,10 @@ final class RefCases {
         c.add(reject("use after submit", RESERVE + "jeq %r0, 0, +5; mov %r6, %r0; mov %r1, %r0; mov %r2, 0; call 132; stdw [%r6+0], 1; mov %r0, 0; exit",
                 EACCES, "R6 invalid mem access 'scalar'"));
         c.add(reject("double submit", RESERVE + "jeq %r0, 0, +7; mov %r6, %r0; mov %r1, %r0; mov %r2, 0; call 132; mov %r1, %r6; mov %r2, 0; call 132; "
-                + "mov %r0, 0; exit", EACCES, "R1 type=scalar expected=mem"));
+                + "mov %r0, 0; exit", EACCES, "R1 type=scalar expected=ringbuf_mem"));
         c.add(reject("reserve with a variable size", "ldxw %r2, [%r1+0]; and %r2, 15; ldmap %r1, 3; mov %r3, 0; call 131; mov %r0, 0; exit", EACCES,
                 "R2 is not a known constant'"));
-        c.add(reject("submit a stack pointer", "mov %r1, %r10; mov %r2, 0; call 132; mov %r0, 0; exit", EACCES, "R1 type=fp expected=mem"));
+        c.add(reject("submit a stack pointer", "mov %r1, %r10; mov %r2, 0; call 132; mov %r0, 0; exit", EACCES, "R1 type=fp expected=ringbuf_mem"));
         c.add(reject("submit with an offset", RESERVE + "jeq %r0, 0, +4; mov %r1, %r0; add %r1, 8; mov %r2, 0; call 132; mov %r0, 0; exit", EACCES,
                 "R1 must have zero offset when passed to release func"));
         c.add(reject("tail call while holding a record", "mov %r7, %r1; " + RESERVE + "mov %r6, %r0; jeq %r6, 0, +8; mov %r1, %r7; ldmap %r2, 5; mov %r3, 0; "
