@@ -37,6 +37,11 @@ public final class Bench {
         boolean jmh = false, child = false;
         EnumSet<BenchProgram> programs = EnumSet.noneOf(BenchProgram.class);
         for (String a : args) {
+            if (a.equals("--tracepoints")) {
+                // tracepoint events and map operations from programs (TracepointBenchmark)
+                new Runner(new OptionsBuilder().include(TracepointBenchmark.class.getName()).build()).run();
+                return;
+            }
             if (a.equals("--jmh")) jmh = true;
             else if (a.equals("--child")) child = true;
             else programs.add(BenchProgram.valueOf(a.toUpperCase()));
