@@ -31,4 +31,13 @@ final class Gogo {
         }
         return bytes.toString(StandardCharsets.UTF_8);
     }
+
+    /** As {@link #run}, but an exception becomes its message: for polling until a command says what is awaited. */
+    static String runQuietly(BundleContext ctx, String command) {
+        try {
+            return run(ctx, command);
+        } catch (Exception e) {
+            return String.valueOf(e.getMessage());
+        }
+    }
 }
