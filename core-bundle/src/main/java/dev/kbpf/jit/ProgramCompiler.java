@@ -471,12 +471,22 @@ final class ProgramCompiler {
                     budgetCheck(last, to);
                 } else {
                     // the budget is checked only when the jump is taken, as the interpreter does
-                    Label taken = new Label();
-                    condition(in, taken);
-                    mv.visitJumpInsn(GOTO, edge.apply(end));
+                    // The budget counts only if the jump is taken. Test it first (rarely true) so that
+                    // the BPF condition stays the jump back to a loop head: C2 then sees the loop it
+                    // would see in Java, and can make it a counted loop.
+                    Label spent = new Label();
+                    Label fallthrough = edge.apply(end);
+                    mv.visitVarInsn(LLOAD, L_LEFT);
+                    mv.visitInsn(LCONST_0);
+                    mv.visitInsn(LCMP);
+                    mv.visitJumpInsn(IFLT, spent);
+                    condition(in, to, false);
+                    mv.visitJumpInsn(GOTO, fallthrough);
                     outOfLine.add(() -> {
-                        target(taken);
-                        budgetCheck(last, to);
+                        target(spent);
+                        condition(in, fallthrough, true);
+                        pc(last);
+                        mv.visitJumpInsn(GOTO, budgetSpent);
                     });
                 }
             } else if (ControlFlow.isLocalCall(in)) {
@@ -727,7 +737,7 @@ final class ProgramCompiler {
         // ---------------------------------------------------------------- jumps
 
         /** Jumps to {@code taken} when the conditional jump's condition holds; falls through otherwise. */
-        private void condition(Insn in, Label taken) {
+        private void condition(Insn in, Label taken, boolean negate) {
             int opcode = in.opcode();
             boolean is64 = Opcodes.cls(opcode) == Opcodes.JMP;
             boolean reg = Opcodes.source(opcode) == Opcodes.X;
@@ -754,7 +764,7 @@ final class ProgramCompiler {
                     mv.visitInsn(LCONST_0);
                 }
                 mv.visitInsn(LCMP);
-                mv.visitJumpInsn(switch (op) {
+                mv.visitJumpInsn(negated(negate, switch (op) {
                     case Opcodes.JEQ -> IFEQ;
                     case Opcodes.JNE, Opcodes.JSET -> IFNE;
                     case Opcodes.JGT, Opcodes.JSGT -> IFGT;
@@ -762,7 +772,7 @@ final class ProgramCompiler {
                     case Opcodes.JLT, Opcodes.JSLT -> IFLT;
                     case Opcodes.JLE, Opcodes.JSLE -> IFLE;
                     default -> throw new IllegalStateException("jump operation 0x" + Integer.toHexString(op));
-                }, taken);
+                }), taken);
             } else {
                 load(in.dst());
                 mv.visitInsn(L2I);
@@ -782,10 +792,10 @@ final class ProgramCompiler {
                 }
                 if (op == Opcodes.JSET) {
                     mv.visitInsn(IAND);
-                    mv.visitJumpInsn(IFNE, taken);
+                    mv.visitJumpInsn(negate ? IFEQ : IFNE, taken);
                     return;
                 }
-                mv.visitJumpInsn(switch (op) {
+                mv.visitJumpInsn(negated(negate, switch (op) {
                     case Opcodes.JEQ -> IF_ICMPEQ;
                     case Opcodes.JNE -> IF_ICMPNE;
                     case Opcodes.JGT, Opcodes.JSGT -> IF_ICMPGT;
@@ -793,8 +803,28 @@ final class ProgramCompiler {
                     case Opcodes.JLT, Opcodes.JSLT -> IF_ICMPLT;
                     case Opcodes.JLE, Opcodes.JSLE -> IF_ICMPLE;
                     default -> throw new IllegalStateException("jump operation 0x" + Integer.toHexString(op));
-                }, taken);
+                }), taken);
             }
+        }
+
+        /** The JVM branch with the opposite condition, when {@code negate}. */
+        private static int negated(boolean negate, int opcode) {
+            if (!negate) return opcode;
+            return switch (opcode) {
+                case IFEQ -> IFNE;
+                case IFNE -> IFEQ;
+                case IFLT -> IFGE;
+                case IFGE -> IFLT;
+                case IFGT -> IFLE;
+                case IFLE -> IFGT;
+                case IF_ICMPEQ -> IF_ICMPNE;
+                case IF_ICMPNE -> IF_ICMPEQ;
+                case IF_ICMPLT -> IF_ICMPGE;
+                case IF_ICMPGE -> IF_ICMPLT;
+                case IF_ICMPGT -> IF_ICMPLE;
+                case IF_ICMPLE -> IF_ICMPGT;
+                default -> throw new IllegalArgumentException("not a conditional branch: " + opcode);
+            };
         }
 
         // ---------------------------------------------------------------- calls
