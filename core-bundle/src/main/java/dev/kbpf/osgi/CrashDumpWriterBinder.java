@@ -2,6 +2,7 @@ package dev.kbpf.osgi;
 
 import dev.kbpf.machine.FrameworkMachine;
 import dev.kbpf.spi.CrashDumpWriter;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -12,8 +13,13 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 @Component(immediate = true)
 public class CrashDumpWriterBinder {
 
-    @Reference
-    private FrameworkMachine machine;
+    private final FrameworkMachine machine;
+
+    /** The machine comes through the constructor, so it is there before SCR calls the bind method below. */
+    @Activate
+    public CrashDumpWriterBinder(@Reference FrameworkMachine machine) {
+        this.machine = machine;
+    }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void setWriter(CrashDumpWriter writer) {

@@ -4,6 +4,7 @@ import dev.kbpf.runtime.BpfRuntime;
 import dev.kbpf.spi.HelperProvider;
 import dev.kbpf.spi.KfuncRegistry;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -19,8 +20,16 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 @Component(immediate = true)
 public class HelperWhiteboard {
 
-    @Reference
-    private BpfRuntime runtime;
+    private final BpfRuntime runtime;
+
+    /**
+     * The runtime comes through the constructor, so it is there before SCR calls any bind method
+     * below (bind methods of dynamic references may run before field injection).
+     */
+    @Activate
+    public HelperWhiteboard(@Reference BpfRuntime runtime) {
+        this.runtime = runtime;
+    }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void addHelperProvider(HelperProvider provider, ServiceReference<HelperProvider> ref) {

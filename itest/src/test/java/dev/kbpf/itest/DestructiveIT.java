@@ -98,6 +98,12 @@ public class DestructiveIT {
 
     @Test
     public void destructiveKfuncsUnderTheGuardRailsInARealFramework() throws Exception {
+        Path crash = Path.of(HOME, "crash");
+        if (Files.isDirectory(crash)) {
+            try (Stream<Path> old = Files.list(crash)) {
+                for (Path f : old.collect(Collectors.toList())) Files.delete(f);
+            }
+        }
         Gogo.run(ctx, "bpf:sysctl -w kernel.destructive_bpf_enabled=1");
         Awaits.until("the destructive kfuncs", () -> bpf().progList() != null && Gogo.runQuietly(ctx, "bpf:kfuncs").contains("bpf_panic"));
         Bundle victim = bundle("org.osgi.util.function");
