@@ -66,7 +66,7 @@ public final class JitExecutor implements Executor {
         try {
             code.run(ctx, state, entry, frame);
         } catch (ExecutionFault f) {
-            ctx.recordRun(budget - state[JitRuntime.LEFT], f);
+            ctx.recordRun(f.kind() == ExecutionFault.Kind.BUDGET ? budget : budget - state[JitRuntime.LEFT], f);
             throw f;
         }
         ctx.recordRun(budget - state[JitRuntime.LEFT], null);

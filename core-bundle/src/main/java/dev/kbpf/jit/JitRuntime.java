@@ -5,6 +5,10 @@ import dev.kbpf.exec.ExecutionContext;
 import dev.kbpf.exec.ExecutionFault;
 import dev.kbpf.exec.Executor;
 import dev.kbpf.exec.FunctionTable;
+import dev.kbpf.exec.InsnSemantics;
+import dev.kbpf.isa.Insn;
+import dev.kbpf.isa.Opcodes;
+import dev.kbpf.memory.AddressSpace;
 import dev.kbpf.memory.MemoryFault;
 import dev.kbpf.spi.HelperFunction;
 import dev.kbpf.spi.MemoryAccessException;
@@ -15,10 +19,11 @@ import dev.kbpf.spi.MemoryAccessException;
  * throws (same kind, slot and message), and makes the calls that cannot be bound at compile
  * time ({@code callx}).
  *
- * <p>Instruction counting: generated code subtracts a whole basic block's length on entering it,
+ * <p>Instruction budget: exact, as in the interpreter (a run with budget N executes N instructions
+ * and faults at the next). Generated code subtracts a whole basic block's length on entering it,
  * so a fault in the middle of a block gives back the instructions after the faulting one
- * ({@link #fault}). As in the interpreter, the budget is checked only at taken jumps, local calls
- * and tail calls.
+ * ({@link #fault}); when the budget cannot cover a whole block, the generated code hands the block
+ * to {@link #finishBlock}, which counts one instruction at a time.
  */
 final class JitRuntime {
     /** Elements of the state array: r0-r10, the budget left, the accounted-fault flag. */
@@ -30,13 +35,18 @@ final class JitRuntime {
     static final int HELPER = 0, KFUNC = 1;
 
     private final ExecutableProgram program;
+    private final ControlFlow flow;
     private final int[] slotOf;
+    /** The instruction index of the EXIT sentinel a finished tail call passes (slot: the program's length). */
+    private final int sentinel;
     private final int[] unconsumed;
     private final HelperFunction[] helpers;
 
     JitRuntime(ExecutableProgram program, ControlFlow flow) {
         this.program = program;
+        this.flow = flow;
         this.slotOf = flow.slotOf;
+        this.sentinel = flow.count;
         int n = flow.count;
         this.unconsumed = new int[n + 1];
         for (int i = 0; i <= n; i++) unconsumed[i] = Math.max(0, Math.min(flow.blockEnd[i], n + 1) - i - 1);
@@ -66,6 +76,129 @@ final class JitRuntime {
         state[LEFT] = left;
         state[ACCOUNTED] = 1;
         return f;
+    }
+
+    /**
+     * Runs the block starting at instruction {@code start} with the registers and budget in
+     * {@code st}, one instruction at a time, when the budget cannot cover all of it: it ends in a
+     * fault inside the block (the budget, or an earlier memory or call fault), which this returns,
+     * accounted — or, after a tail call, in this frame's exit (null; r0-r5 and the budget left are
+     * in {@code st}). Only straight-line instructions can come before a block's last
+     * one, so this needs no jumps or local calls; their meaning is the interpreter's
+     * ({@link InsnSemantics}, the address space's checked accesses).
+     */
+    RuntimeException finishBlock(ExecutionContext ctx, long[] st, int start, int depth) {
+        long left = st[LEFT];
+        AddressSpace mem = ctx.memory();
+        for (int i = start; ; i++) {
+            if (left == 0) return account(budgetSpent(ctx, i), st, i, 0);
+            left--;
+            try {
+                if (step(ctx, mem, st, i, depth)) {   // a tail call ran: this frame exits through the EXIT sentinel
+                    if (left == 0) return account(budgetSpent(ctx, sentinel), st, sentinel, 0);
+                    st[LEFT] = left - 1;
+                    return null;
+                }
+            } catch (RuntimeException e) {
+                return account(e, st, i, left);
+            }
+        }
+    }
+
+    /** Executes one straight-line instruction; true if it was a helper call that made a tail call (r0 then holds its result). */
+    private boolean step(ExecutionContext ctx, AddressSpace mem, long[] r, int i, int depth) {
+        Insn in = flow.insns[i];
+        int opcode = in.opcode();
+        int d = in.dst();
+        int s = in.src();
+        long imm = in.imm();
+        switch (Opcodes.cls(opcode)) {
+            case Opcodes.LD -> r[d] = flow.wide[i];
+            case Opcodes.ALU64, Opcodes.ALU -> r[d] = alu(in, r[d], Opcodes.source(opcode) == Opcodes.X ? r[s] : imm);
+            case Opcodes.LDX -> {
+                long v = mem.load(r[s] + in.off(), Opcodes.sizeBytes(opcode));
+                if (Opcodes.mode(opcode) == Opcodes.MEMSX) {
+                    v = switch (Opcodes.sizeBytes(opcode)) {
+                        case 1 -> InsnSemantics.sext8(v);
+                        case 2 -> InsnSemantics.sext16(v);
+                        default -> InsnSemantics.sext32(v);
+                    };
+                }
+                r[d] = v;
+            }
+            case Opcodes.ST -> mem.store(r[d] + in.off(), Opcodes.sizeBytes(opcode), imm);
+            case Opcodes.STX -> {
+                if (Opcodes.mode(opcode) == Opcodes.ATOMIC) atomic(mem, in, r);
+                else mem.store(r[d] + in.off(), Opcodes.sizeBytes(opcode), r[s]);
+            }
+            case Opcodes.JMP -> {
+                if (opcode == Opcodes.CALLX) {
+                    r[0] = callx(ctx, r[d], r[1], r[2], r[3], r[4], r[5], i, depth);
+                } else {
+                    int kind = in.src() == Opcodes.PSEUDO_KFUNC_CALL ? KFUNC : HELPER;
+                    HelperFunction f = (kind == KFUNC ? program.kfuncs() : program.helpers()).get(in.imm());
+                    if (f == null) throw unknownFunction(i, kind, in.imm());
+                    r[0] = call(f, ctx, r[1], r[2], r[3], r[4], r[5], this, i, kind, in.imm(), depth);
+                }
+                Executor tail = ctx.takeTailCall();
+                if (tail != null) {
+                    r[0] = tail.invoke(ctx, 0, depth, r[1], 0, 0, 0, 0);
+                    return true;
+                }
+            }
+            default -> throw new IllegalStateException("not a straight-line instruction at " + slotOf[i] + ": " + in);
+        }
+        return false;
+    }
+
+    private static long alu(Insn in, long dst, long src) {
+        int opcode = in.opcode();
+        boolean is64 = Opcodes.cls(opcode) == Opcodes.ALU64;
+        boolean signed = in.off() == 1;
+        return switch (Opcodes.aluOp(opcode)) {
+            case Opcodes.ADD -> is64 ? InsnSemantics.add64(dst, src) : InsnSemantics.add32(dst, src);
+            case Opcodes.SUB -> is64 ? InsnSemantics.sub64(dst, src) : InsnSemantics.sub32(dst, src);
+            case Opcodes.MUL -> is64 ? InsnSemantics.mul64(dst, src) : InsnSemantics.mul32(dst, src);
+            case Opcodes.DIV -> is64 ? (signed ? InsnSemantics.sdiv64(dst, src) : InsnSemantics.div64(dst, src))
+                    : (signed ? InsnSemantics.sdiv32(dst, src) : InsnSemantics.div32(dst, src));
+            case Opcodes.MOD -> is64 ? (signed ? InsnSemantics.smod64(dst, src) : InsnSemantics.mod64(dst, src))
+                    : (signed ? InsnSemantics.smod32(dst, src) : InsnSemantics.mod32(dst, src));
+            case Opcodes.OR -> is64 ? InsnSemantics.or64(dst, src) : InsnSemantics.or32(dst, src);
+            case Opcodes.AND -> is64 ? InsnSemantics.and64(dst, src) : InsnSemantics.and32(dst, src);
+            case Opcodes.XOR -> is64 ? InsnSemantics.xor64(dst, src) : InsnSemantics.xor32(dst, src);
+            case Opcodes.LSH -> is64 ? InsnSemantics.lsh64(dst, src) : InsnSemantics.lsh32(dst, src);
+            case Opcodes.RSH -> is64 ? InsnSemantics.rsh64(dst, src) : InsnSemantics.rsh32(dst, src);
+            case Opcodes.ARSH -> is64 ? InsnSemantics.arsh64(dst, src) : InsnSemantics.arsh32(dst, src);
+            case Opcodes.NEG -> is64 ? InsnSemantics.neg64(dst) : InsnSemantics.neg32(dst);
+            case Opcodes.MOV -> in.off() != 0 ? (is64 ? InsnSemantics.movsx64(src, in.off()) : InsnSemantics.movsx32(src, in.off()))
+                    : is64 ? src : InsnSemantics.mov32(src);
+            case Opcodes.END -> {
+                boolean swap = is64 || Opcodes.source(opcode) == Opcodes.X;
+                yield switch (in.imm()) {
+                    case 16 -> swap ? InsnSemantics.bswap16(dst) : InsnSemantics.le16(dst);
+                    case 32 -> swap ? InsnSemantics.bswap32(dst) : InsnSemantics.le32(dst);
+                    default -> swap ? InsnSemantics.bswap64(dst) : InsnSemantics.le64(dst);
+                };
+            }
+            default -> throw new IllegalStateException("ALU operation of " + in);
+        };
+    }
+
+    private static void atomic(AddressSpace mem, Insn in, long[] r) {
+        long addr = r[in.dst()] + in.off();
+        long v = r[in.src()];
+        boolean is64 = Opcodes.size(in.opcode()) == Opcodes.DW;
+        int op = in.imm();
+        long old = switch (op & ~Opcodes.FETCH) {
+            case Opcodes.ADD -> is64 ? mem.fetchAdd64(addr, v) : mem.fetchAdd32(addr, v);
+            case Opcodes.AND -> is64 ? mem.fetchAnd64(addr, v) : mem.fetchAnd32(addr, v);
+            case Opcodes.OR -> is64 ? mem.fetchOr64(addr, v) : mem.fetchOr32(addr, v);
+            case Opcodes.XOR -> is64 ? mem.fetchXor64(addr, v) : mem.fetchXor32(addr, v);
+            case Opcodes.XCHG & ~Opcodes.FETCH -> is64 ? mem.exchange64(addr, v) : mem.exchange32(addr, v);
+            default -> is64 ? mem.compareExchange64(addr, r[0], v) : mem.compareExchange32(addr, r[0], v);
+        };
+        if (op == Opcodes.CMPXCHG) r[0] = old;
+        else if ((op & Opcodes.FETCH) != 0) r[in.src()] = old;
     }
 
     ExecutionFault budgetSpent(ExecutionContext ctx, int insn) {

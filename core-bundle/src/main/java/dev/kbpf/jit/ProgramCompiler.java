@@ -35,8 +35,9 @@ import org.objectweb.asm.MethodVisitor;
  * locals, r0-r5 come back through the state array — exactly what the interpreter's frame
  * switching does.
  *
- * <p>Each block subtracts its length from the budget on entry; the budget is checked at taken
- * jumps, local calls and tail calls, exactly where the interpreter checks it. Operations come inline or as {@code invokestatic} to {@link dev.kbpf.exec.InsnSemantics}.
+ * <p>Each block subtracts its length from the budget on entry; a budget that cannot cover the block
+ * sends it to {@link JitRuntime#finishBlock}, which steps through it and faults exactly where the
+ * interpreter does (no second copy of the code). Operations come inline or as {@code invokestatic} to {@link dev.kbpf.exec.InsnSemantics}.
  * Memory instructions based on {@code r10} with a constant in-frame offset, and those the verifier
  * marked {@link PointerKind#STACK}, go straight to the stack array; the rest go through the
  * context's {@link dev.kbpf.memory.AddressSpace}, which checks them. Helpers and kfuncs are
@@ -64,7 +65,7 @@ final class ProgramCompiler {
 
     // local variable slots of a region method
     private static final int L_CTX = 0, L_ST = 1, L_ENTRY = 2, L_DEPTH = 3, L_MEM = 4, L_STACK = 5, L_FP = 6, L_PC = 7,
-            L_R0 = 8, L_LEFT = 30, L_EXC = 32, L_ADDR = 33, L_REGION = 35, L_TAIL = 36, L_SITES = 37;
+            L_R0 = 8, L_LEFT = 30, L_EXC = 32, L_ADDR = 33, L_REGION = 35, L_TAIL = 36, L_EXC_OUT = 37, L_SITES = 38;
     /** Locals of one memory site's region cache: low address ^ MIN (long), span ^ MIN (long), bytes, base. */
     private static final int SITE_SLOTS = 6;
     private static final String REGION = "dev/kbpf/memory/Region";
@@ -256,7 +257,7 @@ final class ProgramCompiler {
         for (int b : blocks) sites += cachedSites(b);
         List<Object> locals = new ArrayList<>(List.of(CTX, "[J", INTEGER, INTEGER, MEM, "[B", INTEGER, INTEGER));
         for (int r = 0; r <= 11; r++) locals.add(LONG);   // r0-r10, left
-        locals.addAll(List.of(TOP, LONG, REGION, EXECUTOR));   // exception slot, address, region, tail-call target
+        locals.addAll(List.of(TOP, LONG, REGION, EXECUTOR, "java/lang/RuntimeException"));   // exception, address, region, tail target, stepper result
         for (int site = 0; site < sites; site++) locals.addAll(List.of(LONG, LONG, "[B", INTEGER));
         Framer mv = new Framer(cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name, REGION_DESC, null, null), locals.toArray());
         mv.visitCode();
@@ -294,6 +295,8 @@ final class ProgramCompiler {
         mv.visitVarInsn(ASTORE, L_REGION);
         mv.visitInsn(ACONST_NULL);
         mv.visitVarInsn(ASTORE, L_TAIL);
+        mv.visitInsn(ACONST_NULL);
+        mv.visitVarInsn(ASTORE, L_EXC_OUT);
         for (int site = 0; site < sites; site++) {   // every cache starts empty: span 0 matches nothing
             int at = L_SITES + SITE_SLOTS * site;
             mv.visitInsn(LCONST_0);
@@ -431,6 +434,8 @@ final class ProgramCompiler {
         private final MethodVisitor mv;
         private final IntFunction<Label> edge;
         private final Label exitPath = new Label();
+        private final Label exitStored = new Label();
+        private final Label shortOfBudget = new Label();
         private final Label budgetSpent = new Label();
 
         BlockEmitter(MethodVisitor mv, IntFunction<Label> edge) {
@@ -442,7 +447,13 @@ final class ProgramCompiler {
         void fast(int b) {
             int end = Math.min(flow.blockEnd[b], flow.count + 1);
             int n = end - b;
-            // count the whole block now; a fault inside it gives back the rest (JitRuntime.fault)
+            // charge the whole block now (a fault inside it gives back the rest: JitRuntime.fault);
+            // a budget that cannot cover it goes to JitRuntime.finishBlock, one instruction at a time
+            pc(b);
+            mv.visitVarInsn(LLOAD, L_LEFT);
+            lconst(mv, n);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFLT, shortOfBudget);
             mv.visitVarInsn(LLOAD, L_LEFT);
             lconst(mv, n);
             mv.visitInsn(LSUB);
@@ -468,26 +479,10 @@ final class ProgramCompiler {
             } else if (ControlFlow.isJump(in)) {
                 Label to = edge.apply(flow.target[last]);
                 if (ControlFlow.isUnconditional(in)) {
-                    budgetCheck(last, to);
+                    mv.visitJumpInsn(GOTO, to);
                 } else {
-                    // the budget is checked only when the jump is taken, as the interpreter does
-                    // The budget counts only if the jump is taken. Test it first (rarely true) so that
-                    // the BPF condition stays the jump back to a loop head: C2 then sees the loop it
-                    // would see in Java, and can make it a counted loop.
-                    Label spent = new Label();
-                    Label fallthrough = edge.apply(end);
-                    mv.visitVarInsn(LLOAD, L_LEFT);
-                    mv.visitInsn(LCONST_0);
-                    mv.visitInsn(LCMP);
-                    mv.visitJumpInsn(IFLT, spent);
                     condition(in, to, false);
-                    mv.visitJumpInsn(GOTO, fallthrough);
-                    outOfLine.add(() -> {
-                        target(spent);
-                        condition(in, fallthrough, true);
-                        pc(last);
-                        mv.visitJumpInsn(GOTO, budgetSpent);
-                    });
+                    mv.visitJumpInsn(GOTO, edge.apply(end));
                 }
             } else if (ControlFlow.isLocalCall(in)) {
                 localCall(last);
@@ -498,25 +493,32 @@ final class ProgramCompiler {
             }
         }
 
-        /** Continues at {@code ok} if the budget is not spent, else faults at instruction {@code i}. */
-        private void budgetCheck(int i, Label ok) {
-            mv.visitVarInsn(LLOAD, L_LEFT);
-            mv.visitInsn(LCONST_0);
-            mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFGE, ok);
-            pc(i);
-            mv.visitJumpInsn(GOTO, budgetSpent);
-        }
-
         /**
          * The paths every block of a method shares: {@code exit} (r0-r5 and the count to the
-         * state array, -1 to the dispatcher) and the budget fault (at the instruction in {@code pc}).
+         * state array, -1 to the dispatcher); a block the budget cannot cover (its first
+         * instruction in {@code pc}), stepped by {@link JitRuntime#finishBlock} to the interpreter's
+         * fault — or, after a tail call, to this frame's exit; and the budget fault (at the
+         * instruction in {@code pc}).
          */
         void sharedPaths() {
             target(exitPath);
             storeState(5);
+            target(exitStored);
             mv.visitInsn(ICONST_M1);
             mv.visitInsn(IRETURN);
+            target(shortOfBudget);
+            storeState(10);
+            ldcConstant(mv, 0, RT_D);
+            mv.visitVarInsn(ALOAD, L_CTX);
+            mv.visitVarInsn(ALOAD, L_ST);
+            mv.visitVarInsn(ILOAD, L_PC);
+            mv.visitVarInsn(ILOAD, L_DEPTH);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "finishBlock", "(" + CTX_D + "[JII)Ljava/lang/RuntimeException;", false);
+            mv.visitVarInsn(ASTORE, L_EXC_OUT);
+            mv.visitVarInsn(ALOAD, L_EXC_OUT);
+            mv.visitJumpInsn(IFNULL, exitStored);
+            mv.visitVarInsn(ALOAD, L_EXC_OUT);
+            mv.visitInsn(ATHROW);
             target(budgetSpent);
             ldcConstant(mv, 0, RT_D);
             mv.visitVarInsn(ALOAD, L_CTX);
@@ -574,13 +576,6 @@ final class ProgramCompiler {
             mv.visitMethodInsn(INVOKEVIRTUAL, RT, "callTooDeep", "(I)L" + FAULT + ";", false);
             mv.visitInsn(ATHROW);
             target(ok);
-            Label funded = new Label();
-            mv.visitVarInsn(LLOAD, L_LEFT);
-            mv.visitInsn(LCONST_0);
-            mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFGE, funded);
-            mv.visitJumpInsn(GOTO, budgetSpent);
-            target(funded);
             storeState(9);
             mv.visitVarInsn(ALOAD, L_ST);
             iconst(mv, 10);
@@ -872,8 +867,9 @@ final class ProgramCompiler {
 
         /**
          * After a helper call: if it requested a tail call ({@code bpf_tail_call}), the target
-         * replaces this program in this frame — budget check, then its r0, one instruction counted
-         * for the exit, and this frame exits (the interpreter's EXIT sentinel).
+         * replaces this program in this frame — its r0, then the interpreter's EXIT sentinel (one
+         * instruction, budget checked: a fault there is at the slot past the program's end), and
+         * this frame exits.
          */
         private void tailCall(int i) {
             Label tail = new Label();
@@ -886,15 +882,6 @@ final class ProgramCompiler {
             outOfLine.add(() -> {
                 target(tail);
                 pc(i);
-                Label funded = new Label();
-                mv.visitVarInsn(LLOAD, L_LEFT);
-                lconst(mv, given);
-                mv.visitInsn(LADD);
-                mv.visitInsn(LCONST_0);
-                mv.visitInsn(LCMP);
-                mv.visitJumpInsn(IFGE, funded);
-                mv.visitJumpInsn(GOTO, budgetSpent);
-                target(funded);
                 mv.visitVarInsn(ALOAD, L_TAIL);
                 mv.visitVarInsn(ALOAD, L_CTX);
                 mv.visitInsn(ICONST_0);
@@ -904,8 +891,20 @@ final class ProgramCompiler {
                 mv.visitMethodInsn(INVOKEINTERFACE, EXECUTOR, "invoke", "(" + CTX_D + "IIJJJJJ)J", true);
                 store(0);
                 mv.visitVarInsn(LLOAD, L_LEFT);
-                lconst(mv, given - 1L);   // the rest of the block never runs; the exit counts one
+                lconst(mv, given);   // the rest of the block never runs
                 mv.visitInsn(LADD);
+                mv.visitVarInsn(LSTORE, L_LEFT);
+                Label funded = new Label();
+                mv.visitVarInsn(LLOAD, L_LEFT);
+                mv.visitInsn(LCONST_0);
+                mv.visitInsn(LCMP);
+                mv.visitJumpInsn(IFGT, funded);
+                pc(flow.count);   // the EXIT sentinel: slot = the program's length
+                mv.visitJumpInsn(GOTO, budgetSpent);
+                target(funded);
+                mv.visitVarInsn(LLOAD, L_LEFT);
+                mv.visitInsn(LCONST_1);
+                mv.visitInsn(LSUB);
                 mv.visitVarInsn(LSTORE, L_LEFT);
                 mv.visitJumpInsn(GOTO, exitPath);
             });

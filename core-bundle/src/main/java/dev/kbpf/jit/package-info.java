@@ -20,10 +20,10 @@
  *     exact check, so faults are the interpreter's. Atomics are VarHandle atomics.</li>
  * <li>Helpers and kfuncs are bound when compiling, held in static final fields filled from the
  *     hidden class's class data, so C2 treats them as constants and can inline them.</li>
- * <li>Instructions are counted per block on entry (a fault inside a block gives back the
- *     instructions after it, {@link dev.kbpf.jit.JitRuntime}); the budget is checked where the
- *     interpreter checks it — taken jumps, local calls, tail calls — so counts, fault slots and
- *     messages equal the interpreter's.</li>
+ * <li>The instruction budget is exact, as the interpreter's: charged per block on entry (a fault
+ *     inside a block gives back the instructions after it, {@link dev.kbpf.jit.JitRuntime}); a
+ *     block the budget cannot cover is stepped one instruction at a time by
+ *     {@code JitRuntime.finishBlock}. Counts, fault slots and messages equal the interpreter's.</li>
  * <li>{@link dev.kbpf.jit.JitExecutor#invoke} enters any subprogram (the program, a local-call
  *     target, a callback named by {@code lddw} pseudo func) in any frame, for
  *     {@code ExecutionContext.callback}; helpers see {@code enterCall} before and
