@@ -86,8 +86,8 @@ public final class ExecutionContext implements CallContext {
 
     /**
      * Limits how many instructions a run may execute (a {@code lddw} counts once); a run that
-     * needs more ends with {@link ExecutionFault.Kind#BUDGET} at its next taken jump or call (where
-     * every loop passes). Default: unlimited. Meant for
+     * needs more ends with {@link ExecutionFault.Kind#BUDGET} at instruction N+1, before executing
+     * it (every executor faults at the same instruction). Default: unlimited. Meant for
      * unverified runs, where an endless loop is possible.
      */
     public void setInstructionBudget(long budget) {
@@ -98,7 +98,7 @@ public final class ExecutionContext implements CallContext {
     public long instructionBudget() { return budget; }
 
     /**
-     * Instructions the last run executed (a run stopped by its budget may have run a few past it).
+     * Instructions the last run executed (the budget itself for a run its budget stopped).
      * Callbacks and tail-call targets count separately: each gets the whole budget.
      */
     public long instructionsExecuted() { return executed; }

@@ -32,9 +32,8 @@ import dev.kbpf.spi.MemoryAccessException;
  * loads the code address of its callback ({@code AddressSpace.CODE_ID}, slot). The loop allocates nothing per
  * instruction; a run allocates only its register file (and call save areas on the first local call).
  *
- * <p>The instruction budget is counted on every instruction but checked only on taken jumps and
- * calls, where a loop must pass: a run that exceeds it stops at the first such point, having run
- * at most one straight stretch of code beyond it.
+ * <p>The instruction budget is exact: a run with budget N executes N instructions and faults at
+ * the next one, before executing it — the JIT faults at the same instruction with the same memory.
  *
  * <p>The loop is kept well under HotSpot's 8,000-byte {@code HugeMethodLimit} (above it a method
  * is never compiled): rare operations (atomics, calls) live in their own methods.
@@ -102,7 +101,7 @@ public final class Interpreter implements Executor {
         try {
             for (;;) {
                 long w = code[pc];
-                left--;   // counted always, checked only where control flow goes back (taken jumps, calls)
+                if (--left < 0) throw budgetSpent(pc, budget);   // exact: the JIT faults at the same instruction
                 int dst = (int) w >>> 8 & 15;
                 int src = (int) w >>> 12 & 15;
                 switch ((int) w & 0xff) {
@@ -179,66 +178,64 @@ public final class Interpreter implements Executor {
                     case Op.BE32, Op.BSWAP32 -> r[dst] = bswap32(r[dst]);
                     case Op.BE64, Op.BSWAP64 -> r[dst] = bswap64(r[dst]);
                     // ---- jumps, 64-bit
-                    case Op.JA -> { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); }
-                    case Op.JA32 -> { if (left < 0) throw budgetSpent(pc, budget); pc += (int) (w >> 32); }
-                    case Op.JEQ64_K -> { if (jeq64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JEQ64_X -> { if (jeq64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JGT64_K -> { if (jgt64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JGT64_X -> { if (jgt64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JGE64_K -> { if (jge64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JGE64_X -> { if (jge64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSET64_K -> { if (jset64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSET64_X -> { if (jset64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JNE64_K -> { if (jne64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JNE64_X -> { if (jne64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSGT64_K -> { if (jsgt64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSGT64_X -> { if (jsgt64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSGE64_K -> { if (jsge64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSGE64_X -> { if (jsge64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JLT64_K -> { if (jlt64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JLT64_X -> { if (jlt64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JLE64_K -> { if (jle64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JLE64_X -> { if (jle64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSLT64_K -> { if (jslt64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSLT64_X -> { if (jslt64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSLE64_K -> { if (jsle64(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSLE64_X -> { if (jsle64(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JA -> pc += (short) (w >>> 16);
+                    case Op.JA32 -> pc += (int) (w >> 32);
+                    case Op.JEQ64_K -> { if (jeq64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JEQ64_X -> { if (jeq64(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JGT64_K -> { if (jgt64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JGT64_X -> { if (jgt64(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JGE64_K -> { if (jge64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JGE64_X -> { if (jge64(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JSET64_K -> { if (jset64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JSET64_X -> { if (jset64(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JNE64_K -> { if (jne64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JNE64_X -> { if (jne64(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JSGT64_K -> { if (jsgt64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JSGT64_X -> { if (jsgt64(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JSGE64_K -> { if (jsge64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JSGE64_X -> { if (jsge64(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JLT64_K -> { if (jlt64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JLT64_X -> { if (jlt64(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JLE64_K -> { if (jle64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JLE64_X -> { if (jle64(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JSLT64_K -> { if (jslt64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JSLT64_X -> { if (jslt64(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JSLE64_K -> { if (jsle64(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JSLE64_X -> { if (jsle64(r[dst], r[src])) pc += (short) (w >>> 16); }
                     // ---- jumps, 32-bit
-                    case Op.JEQ32_K -> { if (jeq32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JEQ32_X -> { if (jeq32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JGT32_K -> { if (jgt32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JGT32_X -> { if (jgt32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JGE32_K -> { if (jge32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JGE32_X -> { if (jge32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSET32_K -> { if (jset32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSET32_X -> { if (jset32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JNE32_K -> { if (jne32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JNE32_X -> { if (jne32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSGT32_K -> { if (jsgt32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSGT32_X -> { if (jsgt32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSGE32_K -> { if (jsge32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSGE32_X -> { if (jsge32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JLT32_K -> { if (jlt32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JLT32_X -> { if (jlt32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JLE32_K -> { if (jle32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JLE32_X -> { if (jle32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSLT32_K -> { if (jslt32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSLT32_X -> { if (jslt32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSLE32_K -> { if (jsle32(r[dst], w >> 32)) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
-                    case Op.JSLE32_X -> { if (jsle32(r[dst], r[src])) { if (left < 0) throw budgetSpent(pc, budget); pc += (short) (w >>> 16); } }
+                    case Op.JEQ32_K -> { if (jeq32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JEQ32_X -> { if (jeq32(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JGT32_K -> { if (jgt32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JGT32_X -> { if (jgt32(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JGE32_K -> { if (jge32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JGE32_X -> { if (jge32(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JSET32_K -> { if (jset32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JSET32_X -> { if (jset32(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JNE32_K -> { if (jne32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JNE32_X -> { if (jne32(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JSGT32_K -> { if (jsgt32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JSGT32_X -> { if (jsgt32(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JSGE32_K -> { if (jsge32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JSGE32_X -> { if (jsge32(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JLT32_K -> { if (jlt32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JLT32_X -> { if (jlt32(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JLE32_K -> { if (jle32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JLE32_X -> { if (jle32(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JSLT32_K -> { if (jslt32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JSLT32_X -> { if (jslt32(r[dst], r[src])) pc += (short) (w >>> 16); }
+                    case Op.JSLE32_K -> { if (jsle32(r[dst], w >> 32)) pc += (short) (w >>> 16); }
+                    case Op.JSLE32_X -> { if (jsle32(r[dst], r[src])) pc += (short) (w >>> 16); }
                     // ---- calls and exit
                     case Op.CALL_HELPER, Op.CALLX, Op.CALL_KFUNC -> {
                         r[0] = call(w, ctx, r, pc, depth);
                         Executor tail = ctx.takeTailCall();
                         if (tail != null) {   // bpf_tail_call succeeded: the target replaces this program
-                            if (left < 0) throw budgetSpent(pc, budget);
                             r[0] = tail.invoke(ctx, 0, depth, r[1], 0, 0, 0, 0);
                             pc = code.length - 2;   // the EXIT sentinel is next
                         }
                     }
                     case Op.CALL_LOCAL -> {
                         if (depth == ExecutionContext.MAX_FRAMES - 1) throw callTooDeep(pc);
-                        if (left < 0) throw budgetSpent(pc, budget);
                         if (saved == null) {
                             saved = new long[ExecutionContext.MAX_FRAMES * 5];
                             returnTo = new int[ExecutionContext.MAX_FRAMES];
@@ -301,7 +298,7 @@ public final class Interpreter implements Executor {
             ctx.recordRun(budget - left, fault);
             throw fault;
         } catch (ExecutionFault f) {
-            ctx.recordRun(budget - left, f);
+            ctx.recordRun(f.kind() == ExecutionFault.Kind.BUDGET ? budget : budget - left, f);
             throw f;
         }
     }

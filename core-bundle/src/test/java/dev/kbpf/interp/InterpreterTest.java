@@ -387,9 +387,15 @@ class InterpreterTest {
         ctx.setInstructionBudget(1000);
         ExecutionFault f = fault(prog().mov(0, 0).ja(-1).exit().build(), FunctionTable.EMPTY, ctx, 0);
         assertEquals(ExecutionFault.Kind.BUDGET, f.kind());
-        assertEquals(1, f.slot(), "stopped at the backward jump");
-        // checked where control flow goes back: at most one straight stretch past the budget
-        assertTrue(ctx.instructionsExecuted() > 1000 && ctx.instructionsExecuted() <= 1002, "" + ctx.instructionsExecuted());
+        // exact: 1000 instructions run (mov, then ja 999 times), the 1001st (a ja at slot 1) faults unexecuted
+        assertEquals(1, f.slot());
+        assertEquals(1000, ctx.instructionsExecuted());
+        // nothing past the budget happens: the store at slot 2 would be instruction 3
+        ExecutionContext ctx2 = new ExecutionContext();
+        ctx2.setInstructionBudget(2);
+        fault(prog().mov(0, 1).mov(1, 2).st(DW, 10, -8, 7).exit().build(), FunctionTable.EMPTY, ctx2, 0);
+        assertEquals(0, ctx2.memory().load64(ExecutionContext.framePointer(0) - 8));
+        assertEquals(2, ctx2.lastFault().slot());
     }
 
     @Test
