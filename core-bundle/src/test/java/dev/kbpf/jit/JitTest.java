@@ -216,4 +216,54 @@ class JitTest {
         assertEquals(fa.getMessage(), fb.getMessage());
         assertEquals(a.instructionsExecuted(), b.instructionsExecuted());
     }
+
+    @Test
+    void invokeEntersSubprogramsAndOtherSlotsInAnyFrameAsTheInterpreterDoes() {
+        // 0: r0 = r1 + 1; exit   2: r0 = r1 * 2; r0 += r2; exit (a subprogram only a callback would name)
+        List<Insn> p = List.of(op(ALU64 | X | MOV, 0, 1, 0, 0), op(ALU64 | K | ADD, 0, 0, 0, 1), exit(),
+                op(ALU64 | X | MOV, 0, 1, 0, 0), op(ALU64 | K | MUL, 0, 0, 0, 2), op(ALU64 | X | ADD, 0, 2, 0, 0),
+                op(STX | MEM | DW, 10, 0, -8, 0), exit());
+        ExecutableProgram program = ExecutableProgram.unverified(p, FunctionTable.EMPTY);
+        JitExecutor jit = Jit.compileStrict(program);
+        Interpreter interp = new Interpreter(program);
+        for (int frame = 0; frame < ExecutionContext.MAX_FRAMES; frame++) {
+            ExecutionContext a = new ExecutionContext();
+            ExecutionContext b = new ExecutionContext();
+            assertEquals(interp.invoke(a, 3, frame, 20, 3, 0, 0, 0), jit.invoke(b, 3, frame, 20, 3, 0, 0, 0));
+            assertEquals(43, jit.invoke(b, 3, frame, 20, 3, 0, 0, 0));
+            assertArrayEquals(a.stack(), b.stack(), "the store lands in frame " + frame);
+            assertEquals(a.instructionsExecuted(), b.instructionsExecuted());
+        }
+        ExecutionFault fa = assertThrows(ExecutionFault.class, () -> interp.invoke(new ExecutionContext(), 0, 8, 1, 0, 0, 0, 0));
+        ExecutionFault fb = assertThrows(ExecutionFault.class, () -> jit.invoke(new ExecutionContext(), 0, 8, 1, 0, 0, 0, 0));
+        assertEquals(fa.getMessage(), fb.getMessage());
+        IllegalArgumentException ia = assertThrows(IllegalArgumentException.class, () -> interp.invoke(new ExecutionContext(), 99, 0, 0, 0, 0, 0, 0));
+        IllegalArgumentException ib = assertThrows(IllegalArgumentException.class, () -> jit.invoke(new ExecutionContext(), 99, 0, 0, 0, 0, 0, 0));
+        assertEquals(ia.getMessage(), ib.getMessage());
+    }
+
+    @Test
+    void aCallbackNamedByLddwPseudoFuncRunsCompiledInTheNextFrame() {
+        // r1 = &callback; r2 = 5; call 9 (runs the callback with r1 = r2); r0 += 1; exit
+        // callback: r0 = r1 * 10; *(u64 *)(r10 - 8) = r0; exit
+        List<Insn> p = List.of(
+                new Insn(LD_IMM64, 1, PSEUDO_FUNC, 0, 5), new Insn(0, 0, 0, 0, 0),
+                op(ALU64 | K | MOV, 2, 0, 0, 5),
+                op(JMP | CALL, 0, CALL_HELPER, 0, 9),
+                op(ALU64 | K | ADD, 0, 0, 0, 1),
+                exit(),
+                op(ALU64 | X | MOV, 0, 1, 0, 0), op(ALU64 | K | MUL, 0, 0, 0, 10), op(STX | MEM | DW, 10, 0, -8, 0), exit());
+        FunctionTable helpers = FunctionTable.builder()
+                .put(9, "loop", (ctx, r1, r2, r3, r4, r5) -> ctx.unwrap(ExecutionContext.class).callback(r1, r2, 0, 0, 0, 0))
+                .build();
+        ExecutableProgram program = ExecutableProgram.unverified(p, helpers);
+        JitExecutor jit = Jit.compileStrict(program);
+        assertTrue(jit.bytecodeListing().contains("method f5"), "the callback (slot 6, instruction 5) is a compiled subprogram");
+        ExecutionContext a = new ExecutionContext();
+        ExecutionContext b = new ExecutionContext();
+        assertEquals(new Interpreter(program).run(a, 0), jit.run(b, 0));
+        assertEquals(51, jit.run(b, 0));
+        assertArrayEquals(a.stack(), b.stack());
+        assertEquals(50, b.stack()[2 * ExecutionContext.STACK_SIZE - 8], "the callback's frame is frame 1");
+    }
 }
