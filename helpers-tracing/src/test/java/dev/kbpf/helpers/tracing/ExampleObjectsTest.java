@@ -130,7 +130,6 @@ class ExampleObjectsTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled(ProgramFlowTest.JIT_TAIL_CALL_GAP)
     void tailCallDispatchesByEventTypeJited() { tailCallDispatchesByEventType(); }
 
     private void tailCallDispatchesByEventType() {
@@ -160,7 +159,6 @@ class ExampleObjectsTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled(ProgramFlowTest.JIT_CALLBACK_GAP)
     void loopCallbackSumsTheBucketsJited() { loopCallbackSumsTheBuckets(); }
 
     private void loopCallbackSumsTheBuckets() {

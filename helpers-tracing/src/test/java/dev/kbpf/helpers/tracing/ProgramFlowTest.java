@@ -29,15 +29,11 @@ class ProgramFlowTest {
         return c;
     }
 
-    static final String JIT_TAIL_CALL_GAP = "JIT gap (branch jit/main): after a successful bpf_tail_call a JIT-compiled program "
-            + "goes on with the instructions after the call (their side effects happen) and the target runs only after it "
-            + "exits; Linux never returns to the caller. The interpreter ends the caller at the call.";
 
     @Test
     void tailCallJumpsToTheProgramAtTheIndexOrFallsThroughInterpreted() { tailCallJumpsOrFallsThrough(false); }
 
     @Test
-    @org.junit.jupiter.api.Disabled(JIT_TAIL_CALL_GAP)
     void tailCallJumpsToTheProgramAtTheIndexOrFallsThroughJited() { tailCallJumpsOrFallsThrough(true); }
 
     private void tailCallJumpsOrFallsThrough(boolean jit) {
@@ -141,15 +137,11 @@ class ProgramFlowTest {
         return main;
     }
 
-    static final String JIT_CALLBACK_GAP = "JIT gap (branch jit/main): a JIT-compiled program does not tell the execution "
-            + "context who is calling before a helper call (ExecutionContext.enterCall), so HelperServices.callback fails "
-            + "with 'no program is calling' and bpf_loop answers -EINVAL; the interpreter runs the callback";
 
     @Test
     void loopFromAVerifiedProgramInterpreted() { loopFromAVerifiedProgram(false); }
 
     @Test
-    @org.junit.jupiter.api.Disabled(JIT_CALLBACK_GAP)
     void loopFromAVerifiedProgramJited() { loopFromAVerifiedProgram(true); }
 
     private void loopFromAVerifiedProgram(boolean jit) {
