@@ -24,7 +24,7 @@ final class RuntimeVerifierEnv implements VerifierEnv {
         this.runtime = runtime;
         this.registry = registry;
         this.fdArray = fdArray;
-        this.gpl = Licenses.isGplCompatible(license);
+        this.gpl = dev.kbpf.elf.Licenses.isGplCompatible(license);
     }
 
     @Override
