@@ -65,6 +65,18 @@ class VerifierSoundnessTest {
 
     /** Runs a verified program with random context bytes and random lookup results; null if no fault. */
     static String run(List<Insn> prog, TestEnv env, Random rnd) {
+        return execute(prog, env, rnd, dev.kbpf.interp.Interpreter.FACTORY).violation();
+    }
+
+    /**
+     * What one run did: r0 (or the fault), and the bytes of the context and the map values after
+     * it — what two executors must agree on. {@code violation} is null unless it faulted (a budget
+     * stop is not a violation).
+     */
+    record Outcome(String violation, String fault, long r0, byte[] memory) {}
+
+    /** Runs {@code prog} in the executor {@code factory} makes, with the inputs {@code rnd} draws. */
+    static Outcome execute(List<Insn> prog, TestEnv env, Random rnd, dev.kbpf.exec.ExecutorFactory factory) {
         ExecutionContext ctx = new ExecutionContext();
         ctx.setInstructionBudget(20_000_000);
         byte[] record = new byte[ContextLayout.TRACEPOINT_MAX_SIZE];
@@ -103,7 +115,7 @@ class VerifierSoundnessTest {
                     c.readBytes(value, m.valueSize());
                     return 0;
                 })
-                .put(5, "ktime_get_ns", (c, a, b, d, e, f) -> System.nanoTime())
+                .put(5, "ktime_get_ns", (c, a, b, d, e, f) -> seed >>> 8)
                 .put(7, "get_prandom_u32", (c, a, b, d, e, f) -> seed & 0xffffffffL)
                 .put(131, "ringbuf_reserve", (c, map, size, flags, d, e) -> {
                     if ((seed & 4) == 0) return 0;
@@ -112,15 +124,24 @@ class VerifierSoundnessTest {
                 .put(132, "ringbuf_submit", (c, rec, flags, a, b, d) -> { c.load(rec, 1); return 0; })
                 .put(133, "ringbuf_discard", (c, rec, flags, a, b, d) -> { c.load(rec, 1); return 0; })
                 .build();
+        java.io.ByteArrayOutputStream memory = new java.io.ByteArrayOutputStream();
+        long r0 = 0;
+        String violation = null, fault = null;
         try {
-            new Interpreter(ExecutableProgram.unverified(xlated, helpers)).run(ctx, r1, 0, 0, 0, 0);
-            return null;
+            r0 = factory.create(ExecutableProgram.unverified(xlated, helpers)).run(ctx, r1, 0, 0, 0, 0);
         } catch (InvalidProgramException e) {
-            return "the interpreter refuses it at " + e.slot() + ": " + e.getMessage();
+            violation = fault = "the executor refuses it at " + e.slot() + ": " + e.getMessage();
         } catch (ExecutionFault f) {
-            if (f.kind() == ExecutionFault.Kind.BUDGET) return null;
-            return "it faulted: " + f.kind() + " at " + f.slot() + ": " + f.getMessage() + (f.getCause() == null ? "" : " (" + f.getCause().getMessage() + ")");
+            fault = f.kind() + " at " + f.slot() + ": " + f.getMessage();
+            if (f.kind() != ExecutionFault.Kind.BUDGET)
+                violation = "it faulted: " + fault + (f.getCause() == null ? "" : " (" + f.getCause().getMessage() + ")");
         }
+        memory.writeBytes(record);
+        for (int k = 0; k < MAP_FDS.length; k++) {
+            dev.kbpf.memory.Region v = ctx.memory().region(dev.kbpf.memory.Address.regionId(valueAddr[MAP_FDS[k]]));
+            memory.write(v.bytes(), v.base(), v.size());
+        }
+        return new Outcome(violation, fault, r0, memory.toByteArray());
     }
 
     /** A random program in straight-line blocks with forward branches and bounded loops. */
