@@ -23,8 +23,6 @@ import org.osgi.framework.startlevel.BundleStartLevel;
 final class OsgiFrameworkControl implements FrameworkControl {
     /** Framework property: {@code true} to end the JVM with status 0 once a halt has stopped the framework. */
     static final String EXIT_ON_HALT = "kbpf.machine.exitOnHalt";
-    /** JVM-wide while a reboot is under way: what was running then (a shell script) was interrupted by it, not failed. */
-    public static final String REBOOTING = "kbpf.machine.rebooting";
     private static final Logger LOG = Logger.getLogger(OsgiFrameworkControl.class.getName());
 
     private final Bundle system;

@@ -243,7 +243,7 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener, dev.kbpf.sp
             throw new BpfException(Errno.EINVAL, "cannot prepare the program: " + e.getMessage(), ok.log());
         }
         boolean jited = executor instanceof JitExecutor;
-        LoadedProgram p = new LoadedProgram(id, name, attr.type(), ProgramTag.of(insns), byMapId(insns, attr.fdArray()), xlated, executor, jited,
+        LoadedProgram p = new LoadedProgram(id, name, attr.type(), ProgramTag.of(insns), byMapId(insns, attr.fdArray()), executor, jited,
                 destructive, Instant.now(), List.copyOf(mapIds), helperIds, helperNames, kfuncNames, facts.maxCtxOffset(),
                 verificationNanos, ok.stats().processedInsns(), ok.log());
         programs.put(id, p);
@@ -260,8 +260,9 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener, dev.kbpf.sp
         HelperFunction body = k.kfunc().function();
         return (ctx, r1, r2, r3, r4, r5) -> {
             if (destructivePolicy == DestructivePolicy.FULL && !destructiveBpfEnabled()) {
+                dev.kbpf.spi.ProgRef caller = services.program(ctx);
                 dmesg(LogLevel.KERN_WARNING, "kbpf: " + k.name() + " disarmed by kernel.destructive_bpf_enabled=0 (prog "
-                        + services.program(ctx).id() + " " + services.program(ctx).name() + ")");
+                        + caller.id() + " " + caller.name() + ")");
                 return Errno.EPERM.negative();
             }
             return body.call(ctx, r1, r2, r3, r4, r5);

@@ -14,12 +14,11 @@ import java.util.Set;
  * A program that passed the verifier: what it is, what it uses (so it can be unloaded when a
  * provider goes), and the executor that runs it.
  *
- * @param xlated       the instructions as the executor runs them (pseudo forms resolved)
  * @param helperIds    the helpers it calls
  * @param kfuncNames   the kfuncs it calls
  * @param maxCtxOffset one past the highest context byte it reads (checked when attaching)
  */
-record LoadedProgram(int id, String name, ProgType type, String tag, List<Insn> insns, List<Insn> xlated,
+record LoadedProgram(int id, String name, ProgType type, String tag, List<Insn> insns,
                      Executor executor, boolean jited, boolean destructive, Instant loadedAt, List<Integer> mapIds,
                      Set<Integer> helperIds, List<String> helperNames, Set<String> kfuncNames, int maxCtxOffset,
                      long verificationNanos, int processedInsns, String verifierLog) implements TailCallTarget {

@@ -143,7 +143,7 @@ public class BatchRunner {
 
     /** A reboot (see OsgiFrameworkControl) or a halt is under way. */
     private static boolean goingDown(BundleContext context) {
-        if (Boolean.getBoolean("kbpf.machine.rebooting")) return true;
+        if (Boolean.getBoolean(dev.kbpf.machine.FrameworkControl.REBOOTING)) return true;
         try {
             return context.getBundle(0).getState() != Bundle.ACTIVE || context.getBundle().getState() != Bundle.ACTIVE;
         } catch (IllegalStateException invalidContext) {
