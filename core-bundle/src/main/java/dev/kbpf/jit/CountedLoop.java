@@ -27,8 +27,11 @@ import java.util.Map;
  * meaning.
  */
 final class CountedLoop {
-    /** How the loop goes on: while {@code iv < limit}, {@code <=}, {@code >}, {@code >=}. */
-    enum Bound { BELOW, AT_MOST, ABOVE, AT_LEAST }
+    /**
+     * How the loop goes on: while {@code iv < limit}, {@code <=}, {@code >}, {@code >=}, or
+     * {@code !=} (clang's favourite when it knows the trip count: {@code if r2 != 64 goto loop}).
+     */
+    enum Bound { BELOW, AT_MOST, ABOVE, AT_LEAST, NOT_EQUAL }
 
     /**
      * A memory access of the loop whose address the guard bounds: based on the induction variable
@@ -173,7 +176,7 @@ final class CountedLoop {
         if (bound == null) return null;
         long step = inductionStep(flow, iv, writes, lastWrite);
         boolean upwards = bound == Bound.BELOW || bound == Bound.AT_MOST;
-        if (upwards != step > 0) return null;   // a loop that would wrap around: leave it to the checked copy
+        if (bound != Bound.NOT_EQUAL && upwards != step > 0) return null;   // a loop that would wrap around: leave it to the checked copy
         int ivWrite = lastWrite[iv];
         Map<Integer, Site> sites = new LinkedHashMap<>();
         for (int m = h; m < end; m++) {
@@ -207,6 +210,7 @@ final class CountedLoop {
     /** The comparison with its operands swapped ({@code a < b} is {@code b > a}); -1 for one the loop cannot use. */
     private static int mirrored(int op) {
         return switch (op) {
+            case Opcodes.JEQ, Opcodes.JNE -> op;
             case Opcodes.JGT -> Opcodes.JLT;
             case Opcodes.JGE -> Opcodes.JLE;
             case Opcodes.JLT -> Opcodes.JGT;
@@ -221,6 +225,8 @@ final class CountedLoop {
 
     private static int negated(int op) {
         return switch (op) {
+            case Opcodes.JEQ -> Opcodes.JNE;
+            case Opcodes.JNE -> Opcodes.JEQ;
             case Opcodes.JGT -> Opcodes.JLE;
             case Opcodes.JGE -> Opcodes.JLT;
             case Opcodes.JLT -> Opcodes.JGE;
@@ -240,7 +246,8 @@ final class CountedLoop {
             case Opcodes.JLE, Opcodes.JSLE -> Bound.AT_MOST;
             case Opcodes.JGT, Opcodes.JSGT -> Bound.ABOVE;
             case Opcodes.JGE, Opcodes.JSGE -> Bound.AT_LEAST;
-            default -> null;
+            case Opcodes.JNE -> Bound.NOT_EQUAL;
+            default -> null;   // "go on while equal" runs at most once more: nothing to gain
         };
     }
 }

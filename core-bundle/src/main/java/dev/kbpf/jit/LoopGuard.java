@@ -17,7 +17,7 @@ final class LoopGuard {
     static final Region NEVER = new Region(RegionKind.RAW, "no trip reaches this access", new byte[0], 0, 0, true);
 
     /** {@link CountedLoop.Bound} ordinals, as the generated code passes them. */
-    static final int BELOW = 0, AT_MOST = 1, ABOVE = 2, AT_LEAST = 3;
+    static final int BELOW = 0, AT_MOST = 1, ABOVE = 2, AT_LEAST = 3, NOT_EQUAL = 4;
 
     /**
      * How many times the loop goes on past its exit test (the test runs once more and ends it), or
@@ -26,7 +26,8 @@ final class LoopGuard {
      *
      * @param first    the induction variable as the first exit test sees it
      * @param limit    what it is compared with
-     * @param step     its change per trip (positive for BELOW and AT_MOST, negative otherwise)
+     * @param step     its change per trip (positive for BELOW and AT_MOST, negative for ABOVE and
+     *                 AT_LEAST; either for NOT_EQUAL, which must then reach the limit exactly)
      * @param left     the instruction budget left on entering the loop
      * @param toTest   instructions per trip up to and including the test
      * @param afterTest instructions per trip after the test
@@ -34,7 +35,12 @@ final class LoopGuard {
     static long trips(long first, long limit, long step, int bound, long left, int toTest, int afterTest) {
         if (first < 0 || limit < 0) return -1;
         long n;
-        if (step > 0) {
+        if (bound == NOT_EQUAL) {   // values between first and limit, which it reaches in whole steps
+            long distance = step > 0 ? limit - first : first - limit;
+            long stride = Math.abs(step);
+            if (distance < 0 || stride <= 0 || distance % stride != 0) return -1;
+            n = distance / stride;
+        } else if (step > 0) {
             if (limit > Long.MAX_VALUE - step) return -1;   // every value the loop reaches stays non-negative
             n = switch (bound) {
                 case BELOW -> first >= limit ? 0 : (limit - first + step - 1) / step;

@@ -69,10 +69,14 @@ class JitLoopVersioningTest {
     }
 
     @Test
-    void theSharedBenchmarkLoopsAreVersionedAndEntered() {
+    void theBenchmarkLoopsAndClangsLoopAreVersionedAndEntered() {
         for (String source : List.of(
                 "mov %r0, 0\nmov %r3, %r1\nadd %r2, %r1\nloop:\njge %r3, %r2, done\nldxb %r4, [%r3+0]\nadd %r0, %r4\nadd %r3, 1\nja loop\ndone:\nexit",
-                "mov %r0, 0\nmov %r3, %r1\nadd %r2, %r1\nloop:\njge %r3, %r2, done\nldxdw %r4, [%r3+0]\nadd %r0, %r4\nadd %r3, 8\nja loop\ndone:\nexit")) {
+                "mov %r0, 0\nmov %r3, %r1\nadd %r2, %r1\nloop:\njge %r3, %r2, done\nldxdw %r4, [%r3+0]\nadd %r0, %r4\nadd %r3, 8\nja loop\ndone:\nexit",
+                // clang's loop of examples/bounded_loop.c: a bottom test "!=" and an early exit
+                "stdw [%r10-64], -1\nstdw [%r10-56], 7\nmov %r2, 0\nmov %r1, 0\nloop:\nmov %r3, %r10\nadd %r3, -64\nadd %r3, %r2\n"
+                        + "ldxb %r3, [%r3+0]\njeq %r3, 0, done\nxor %r1, %r3\nmul %r1, 16777619\nadd %r2, 1\njne %r2, 64, loop\n"
+                        + "done:\nmov %r0, %r1\nexit")) {
             ExecutableProgram program = ExecutableProgram.unverified(Assembler.assemble(source), FunctionTable.EMPTY);
             JitExecutor jit = Jit.compileStrict(program, ProgramCompiler.Loops.VERSIONED_AND_COUNTED);
             assertEquals(1, jit.versionedLoops(), source);
@@ -165,6 +169,7 @@ class JitLoopVersioningTest {
         int limitImm = (int) limit;
         // continue while iv < / <= / > / >= limit
         int cont = up ? (strict ? (signed ? JSLT : JLT) : (signed ? JSLE : JLE)) : (strict ? (signed ? JSGT : JGT) : (signed ? JSGE : JGE));
+        if (r.nextInt(5) == 0) cont = JNE;   // as clang writes a loop whose trip count it knows
         int header = p.size();
         List<Integer> exits = new ArrayList<>();   // jumps to patch to the loop's end
         if (!bottomTest) {
@@ -225,6 +230,7 @@ class JitLoopVersioningTest {
         return switch (op) {
             case JLT -> JGE; case JLE -> JGT; case JGT -> JLE; case JGE -> JLT;
             case JSLT -> JSGE; case JSLE -> JSGT; case JSGT -> JSLE; case JSGE -> JSLT;
+            case JNE -> JEQ; case JEQ -> JNE;
             default -> throw new IllegalArgumentException();
         };
     }
@@ -233,6 +239,7 @@ class JitLoopVersioningTest {
         return switch (op) {
             case JLT -> JGT; case JLE -> JGE; case JGT -> JLT; case JGE -> JLE;
             case JSLT -> JSGT; case JSLE -> JSGE; case JSGT -> JSLT; case JSGE -> JSLE;
+            case JNE, JEQ -> op;
             default -> throw new IllegalArgumentException();
         };
     }
