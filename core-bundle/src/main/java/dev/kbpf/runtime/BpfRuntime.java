@@ -256,13 +256,20 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener, dev.kbpf.sp
      * {@code kernel.destructive_bpf_enabled} back to 0 disarms programs already loaded — their
      * calls do nothing, return {@code -EPERM} and leave a dmesg line.
      */
+    /** The dmesg lines of disarmed destructive calls, at the kernel's default rate (10 per 5 s). */
+    private final dev.kbpf.machine.RateLimit disarmedLines = new dev.kbpf.machine.RateLimit();
+
     private HelperFunction armed(RegisteredKfunc k) {
         HelperFunction body = k.kfunc().function();
         return (ctx, r1, r2, r3, r4, r5) -> {
             if (destructivePolicy == DestructivePolicy.FULL && !destructiveBpfEnabled()) {
-                dev.kbpf.spi.ProgRef caller = services.program(ctx);
-                dmesg(LogLevel.KERN_WARNING, "kbpf: " + k.name() + " disarmed by kernel.destructive_bpf_enabled=0 (prog "
-                        + caller.id() + " " + caller.name() + ")");
+                int suppressed = disarmedLines.acquire();   // printk_ratelimited: a program firing on every event must not flood dmesg
+                if (suppressed > 0) dmesg(LogLevel.KERN_WARNING, "kbpf: disarmed destructive kfunc: " + suppressed + " callbacks suppressed");
+                if (suppressed >= 0) {
+                    dev.kbpf.spi.ProgRef caller = services.program(ctx);
+                    dmesg(LogLevel.KERN_WARNING, "kbpf: " + k.name() + " disarmed by kernel.destructive_bpf_enabled=0 (prog "
+                            + caller.id() + " " + caller.name() + ")");
+                }
                 return Errno.EPERM.negative();
             }
             return body.call(ctx, r1, r2, r3, r4, r5);
