@@ -507,6 +507,24 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener, dev.kbpf.sp
         };
     }
 
+    @Override
+    public dev.kbpf.api.PerfBufferReader perfBufferOpen(int mapId, int pageCount, dev.kbpf.api.PerfBufferReader.SampleHandler onSample,
+                                                        dev.kbpf.api.PerfBufferReader.LostHandler onLost) {
+        BpfMap m = maps.get(mapId);
+        if (!(m instanceof dev.kbpf.maps.PerfEventArrayMap pa)) {
+            throw new BpfException(Errno.EINVAL, "map " + mapId + " is a " + m.type() + ", not a PERF_EVENT_ARRAY");
+        }
+        if (onSample == null) throw new BpfException(Errno.EINVAL, "a perf buffer needs a sample handler");
+        dev.kbpf.maps.PerfBuffer reader = new dev.kbpf.maps.PerfBuffer(pa, pageCount, onSample::onSample,
+                onLost == null ? null : onLost::onLost);
+        return new dev.kbpf.api.PerfBufferReader() {
+            @Override public int poll(long timeoutMillis) { return reader.poll(timeoutMillis); }
+            @Override public int consume() { return reader.consume(); }
+            @Override public long lost() { return reader.lostTotal(); }
+            @Override public void close() { reader.close(); }
+        };
+    }
+
     /** The map object, for the ring buffer and perf buffer consumers. */
     public BpfMap map(int mapId) { return maps.get(mapId); }
 
