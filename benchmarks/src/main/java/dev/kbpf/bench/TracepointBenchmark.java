@@ -59,12 +59,23 @@ import org.openjdk.jmh.annotations.Warmup;
  * reports the benchmark as failed) unless every fired event produced exactly one intact record and
  * one atomic increment: the figure cannot silently be that of dropped records.
  *
+ * <h2>Warm-up: 20 s</h2>
+ * The interpreter needs it. HotSpot's C2 compiles {@code Interpreter.execute} with loop
+ * predicates that the dispatch loop's back-edge keeps failing ({@code uncommon_trap
+ * reason='predicate' action='maybe_recompile'} at the loop's {@code goto}); each failure throws the
+ * compiled code away and recompiles the 4 KB method, until the method's trap limit
+ * ({@code -XX:PerMethodTrapLimit}, 100) is reached and C2 compiles it without them. On this 2-core
+ * shared machine that took about 12 s (seen with {@code -XX:+LogCompilation}); before it an
+ * interpreted event costs microseconds, after it some hundred nanoseconds. The 3 s warm-up used
+ * before measured that recompilation, not the interpreter. The JIT's programs are stable within a
+ * second.
+ *
  * <p>{@code bin/bench --tracepoints} runs it; report figures as ratios within one run.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 20, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class TracepointBenchmark {
