@@ -84,6 +84,9 @@ final class BytecodeListing {
         @Override public void visitTypeInsn(int opcode, String type) { op(opcode, type); }
         @Override public void visitFieldInsn(int opcode, String owner, String name, String descriptor) { op(opcode, owner + "." + name + " " + descriptor); }
         @Override public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            if (owner.equals("dev/kbpf/jit/LoopGuard") && name.equals("trips")) {
+                out.append("  ; loop guard: the loop's fast copy (no memory checks, no budget compares) runs when every trip is proved safe\n");
+            }
             op(opcode, owner + "." + name + descriptor);
         }
         @Override public void visitInvokeDynamicInsn(String name, String descriptor, Handle bsm, Object... args) {

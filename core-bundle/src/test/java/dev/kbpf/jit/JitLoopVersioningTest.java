@@ -80,6 +80,7 @@ class JitLoopVersioningTest {
             ExecutableProgram program = ExecutableProgram.unverified(Assembler.assemble(source), FunctionTable.EMPTY);
             JitExecutor jit = Jit.compileStrict(program, ProgramCompiler.Loops.VERSIONED_AND_COUNTED);
             assertEquals(1, jit.versionedLoops(), source);
+            assertTrue(jit.bytecodeListing().contains("; loop guard:"), "prog dump jited shows the guard");
             byte[] memory = new byte[4096];
             new Random(1).nextBytes(memory);
             long before = LoopGuard.fastEntries();
