@@ -785,10 +785,17 @@ final class ProgramCompiler {
             else mv.visitLabel(l);
         }
 
+        /**
+         * The BPF instruction as the method's "line" (slot + 1), for {@code prog dump jited} and
+         * stack traces. Class files keep line numbers in 16 bits: past slot 65534 there is none
+         * rather than a wrong one.
+         */
         private void line(int i) {
+            int line = flow.slotOf[i] + 1;
+            if (line > 0xffff) return;
             Label l = new Label();
             mv.visitLabel(l);
-            mv.visitLineNumber(flow.slotOf[i] + 1, l);
+            mv.visitLineNumber(line, l);
         }
 
         /** Records the instruction a fault would belong to (a constant store: free once compiled). */
