@@ -1,0 +1,79 @@
+package dev.kbpf.verifier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kbpf.exec.ExecutableProgram;
+import dev.kbpf.exec.Executor;
+import dev.kbpf.exec.ExecutorFactory;
+import dev.kbpf.interp.Interpreter;
+import dev.kbpf.jit.Jit;
+import dev.kbpf.jit.JitExecutor;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every program of the verifier's case table that the verifier accepts runs in the interpreter
+ * and in the JIT — each given the program as the runtime gives it, with the verifier's access
+ * hints — on the same inputs: context bytes, map contents and helper results drawn from one seed
+ * per run ({@link RunnableEnv}). Both must end the same way (r0, or the same fault at the same
+ * instruction with the same message, after the same number of instructions), and leave the same
+ * context bytes, the same map contents, ring buffer and perf records, and the same helper and
+ * kfunc calls with the same argument registers and results, in the same order.
+ */
+class AcceptedCasesInBothExecutorsTest {
+    private static final long SEED = 0xACCE_97EDL;
+    /** Runs per case, each with inputs of its own. */
+    private static final int INPUTS = 8;
+    /** The accepted cases of the table when this test was written; it may grow, never shrink. */
+    private static final int ACCEPTED_FLOOR = 170;
+
+    /** The JIT without its interpreter fallback: a program it could not compile must fail here, not pass trivially. */
+    private static final ExecutorFactory JIT = Jit::compileStrict;
+
+    @Test
+    void everyAcceptedCaseRunsAlikeInTheInterpreterAndTheJit() {
+        int compared = 0, runs = 0, faulted = 0, calling = 0;
+        for (Case c : VerifierCasesTest.all()) {
+            if (!c.accept) continue;
+            TestEnv env = new TestEnv();
+            c.envSetup.accept(env);
+            List<dev.kbpf.isa.Insn> insns = c.program.get();
+            VerifierResult r = Verifier.verify(new VerifierInput(insns, c.type, c.flags, c.creds, 0, env, c.lines));
+            if (!(r instanceof VerifierResult.Accepted accepted)) continue;   // VerifierCasesTest reports that
+            ExecutableProgram exe = RunnableEnv.executable(insns, accepted.facts(), env);
+            Executor interpreted = create(Interpreter.FACTORY, exe, c);
+            Executor jited = create(JIT, exe, c);
+            assertTrue(jited instanceof JitExecutor, c.name + ": not compiled");
+            Executor interpretedTarget = RunnableEnv.tailTarget(Interpreter.FACTORY);
+            Executor jitedTarget = RunnableEnv.tailTarget(JIT);
+            boolean calls = false;
+            for (int i = 0; i < INPUTS; i++) {
+                long seed = SEED * 31 + c.name.hashCode() * 1_000_003L + i;
+                RunnableEnv.Outcome expected = RunnableEnv.run(interpreted, interpretedTarget, env, c.type, seed);
+                RunnableEnv.Outcome actual = RunnableEnv.run(jited, jitedTarget, env, c.type, seed);
+                String where = "case '" + c.name + "', input " + i + " (seed " + seed + ")";
+                assertEquals(expected.end(), actual.end(), where + ": how the run ended");
+                assertEquals(expected.context(), actual.context(), where + ": context bytes");
+                assertEquals(expected.maps(), actual.maps(), where + ": maps");
+                assertEquals(expected.calls(), actual.calls(), where + ": helper and kfunc calls");
+                runs++;
+                if (expected.end().startsWith("fault")) faulted++;
+                calls |= !expected.calls().isEmpty();
+            }
+            if (calls) calling++;
+            compared++;
+        }
+        System.out.printf("interpreter vs JIT: %d accepted verifier cases (%d calling helpers or kfuncs), %d runs, %d of them faulting, agree%n",
+                compared, calling, runs, faulted);
+        assertTrue(compared >= ACCEPTED_FLOOR, "only " + compared + " accepted cases compared");
+    }
+
+    private static Executor create(ExecutorFactory factory, ExecutableProgram exe, Case c) {
+        try {
+            return factory.create(exe);
+        } catch (Exception e) {
+            throw new AssertionError(c.name + ": " + e, e);
+        }
+    }
+}
