@@ -117,11 +117,29 @@ final class RunnableEnv {
     }
 
     /**
-     * What one run did, as text so a difference reads well: how it ended (r0 or the fault, and
-     * the instructions executed), the context bytes after it, every map's contents and every
-     * function call in order.
+     * What one run did: how it ended (r0 or the fault, and the instructions executed), the
+     * context bytes after it, the bytes of every map's value storage, and as text the keys of the
+     * hash maps, the ring buffer and perf records and every function call in order.
      */
-    record Outcome(String end, String context, String maps, String calls) {}
+    record Outcome(String end, byte[] context, byte[] maps, String records, String calls) {
+
+        /** Null when {@code other} did exactly the same, else what differs first. */
+        String difference(Outcome other) {
+            if (!end.equals(other.end)) return "how the run ended: " + end + " vs " + other.end;
+            if (!java.util.Arrays.equals(context, other.context)) return "context bytes: " + bytes(context, other.context);
+            if (!java.util.Arrays.equals(maps, other.maps)) return "map values: " + bytes(maps, other.maps);
+            if (!records.equals(other.records)) return "map keys and records:\n" + records + "\nvs\n" + other.records;
+            if (!calls.equals(other.calls)) return "helper and kfunc calls:\n" + calls + "\nvs\n" + other.calls;
+            return null;
+        }
+
+        private static String bytes(byte[] a, byte[] b) {
+            int i = java.util.Arrays.mismatch(a, b);
+            int from = Math.max(0, i - 8);
+            return "first difference at byte " + i + ": " + HEX.formatHex(a, from, Math.min(a.length, i + 16)) + " vs "
+                    + HEX.formatHex(b, from, Math.min(b.length, i + 16)) + " (from byte " + from + ")";
+        }
+    }
 
     /** Runs {@code exe} once in a world drawn from {@code seed}, for a program of type {@code type}. */
     static Outcome run(Executor exe, Executor tailTarget, TestEnv env, ProgType type, long seed) {
@@ -137,7 +155,9 @@ final class RunnableEnv {
             end = "threw " + e;
         }
         end += ", " + w.ctx.instructionsExecuted() + " insns";
-        return new Outcome(end, HEX.formatHex(w.context), w.dumpMaps(), String.join("\n", w.calls));
+        java.io.ByteArrayOutputStream maps = new java.io.ByteArrayOutputStream();
+        for (byte[] b : w.storage.values()) maps.writeBytes(b);
+        return new Outcome(end, w.context, maps.toByteArray(), w.records(), String.join("\n", w.calls));
     }
 
     // ---------------------------------------------------------------- the world of one run
@@ -274,22 +294,12 @@ final class RunnableEnv {
             return java.util.Arrays.copyOfRange(r.bytes(), r.base(), r.base() + r.size());
         }
 
-        String dumpMaps() {
+        /** The keys of every hash map (with their value slots) and the ring buffer and perf records. */
+        String records() {
             StringBuilder sb = new StringBuilder();
-            for (Map.Entry<Integer, byte[]> e : storage.entrySet()) {
-                MapInfo m = env.maps.get(e.getKey());
-                sb.append(m.name()).append(": ");
-                if (m.type() == MapType.ARRAY) {
-                    sb.append(HEX.formatHex(e.getValue()));
-                } else {
-                    for (Map.Entry<String, Integer> k : hashes.get(m.id()).entrySet()) {
-                        int off = k.getValue() * slot(m);
-                        sb.append(k.getKey()).append('=').append(HEX.formatHex(e.getValue(), off, off + m.valueSize())).append(' ');
-                    }
-                }
-                sb.append('\n');
-            }
-            sb.append("ringbuf: ").append(ringbuf).append("\nperf: ").append(perf);
+            for (Map.Entry<Integer, TreeMap<String, Integer>> e : hashes.entrySet()) sb.append(env.maps.get(e.getKey()).name()).append(e.getValue()).append('\n');
+            if (!ringbuf.isEmpty()) sb.append("ringbuf: ").append(ringbuf).append('\n');
+            if (!perf.isEmpty()) sb.append("perf: ").append(perf).append('\n');
             return sb.toString();
         }
     }
