@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * direct map values, bounded indexes, atomics, ring buffer records, branches, bounded loops,
  * bpf-to-bpf calls and {@code bpf_loop} callbacks) run in the interpreter and in the JIT — each
  * given the program as the runtime gives it, with the verifier's access hints — on the same
- * inputs ({@link RunnableEnv}). Both must end alike (r0 or the same fault, after the same number
+ * inputs ({@link RunnableEnv}); every eighth program is also compiled without hints, so the JIT's
+ * checked accesses are compared as well. Both must end alike (r0 or the same fault, after the same number
  * of instructions) and leave the same context, map values, map keys, ring buffer records and
  * helper calls.
  *
@@ -43,6 +44,8 @@ class VerifiedProgramsInBothExecutorsTest {
     private static final int REQUIRED = 100_000;
     /** Runs of each program, each on inputs of its own. */
     private static final int INPUTS = 2;
+    /** Every this many programs, the JIT also compiles the program without hints (every access checked), and must agree as well. */
+    private static final int UNHINTED_EVERY = 8;
 
     /** The seed of program {@code i}. */
     static long seedOf(int i) { return SEED * 0x9E3779B97F4A7C15L + i; }
@@ -55,7 +58,7 @@ class VerifiedProgramsInBothExecutorsTest {
         TestEnv env = new TestEnv();
         AtomicInteger next = new AtomicInteger();
         LongAdder accepted = new LongAdder(), runs = new LongAdder(), withCalls = new LongAdder(), withCallbacks = new LongAdder(),
-                helperCalls = new LongAdder();
+                helperCalls = new LongAdder(), unhinted = new LongAdder();
         Map<Integer, String> failures = new ConcurrentSkipListMap<>();
         int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -86,6 +89,18 @@ class VerifiedProgramsInBothExecutorsTest {
                                 runs.increment();
                                 if (!expected.calls().isEmpty()) helperCalls.increment();
                             }
+                            if (i % UNHINTED_EVERY == 0) {
+                                // the JIT's checked path too: the same program without the verifier's hints
+                                Executor checked = Jit.compileStrict(RunnableEnv.executable(prog, null, env));
+                                long inputs = seedOf(i) * 31 + INPUTS;
+                                String difference = RunnableEnv.run(interpreted, interpretedTarget, env, ProgType.TRACEPOINT, inputs)
+                                        .difference(RunnableEnv.run(checked, jitedTarget, env, ProgType.TRACEPOINT, inputs));
+                                if (difference != null) {
+                                    failures.put(i, "program " + i + " (seed " + seedOf(i) + ") without hints: the interpreter and the JIT differ in "
+                                            + difference + "\n" + new Disassembler().listing(prog));
+                                }
+                                unhinted.increment();
+                            }
                         } catch (Exception | AssertionError e) {
                             failures.put(i, "program " + i + " (seed " + seedOf(i) + "): " + e + "\n" + new Disassembler().listing(prog));
                         }
@@ -103,8 +118,8 @@ class VerifiedProgramsInBothExecutorsTest {
         }
         if (!failures.isEmpty()) fail(failures.size() + " program(s) differ; the first:\n" + failures.values().iterator().next());
         System.out.printf("interpreter vs JIT: %d verifier-accepted programs of %d agree on %d runs (%d with local calls, %d with bpf_loop callbacks,"
-                        + " %d runs calling helpers); %d thread(s), %.1f s%n", accepted.sum(), PROGRAMS, runs.sum(), withCalls.sum(), withCallbacks.sum(),
-                helperCalls.sum(), threads, (System.nanoTime() - start) / 1e9);
+                        + " %d runs calling helpers; %d also compiled without hints); %d thread(s), %.1f s%n", accepted.sum(), PROGRAMS, runs.sum(), withCalls.sum(),
+                withCallbacks.sum(), helperCalls.sum(), unhinted.sum(), threads, (System.nanoTime() - start) / 1e9);
         assertTrue(accepted.sum() >= REQUIRED, "only " + accepted.sum() + " accepted programs compared, " + REQUIRED + " required");
         assertTrue(withCalls.sum() >= REQUIRED / 5 && withCallbacks.sum() >= REQUIRED / 5,
                 "too few programs with calls: " + withCalls.sum() + " local, " + withCallbacks.sum() + " bpf_loop");
