@@ -109,7 +109,7 @@ final class ProgramGen {
         return all;
     }
 
-    /** Zeroes or fills fp-64..fp-8, so that careful stack reads never meet uninitialised bytes. */
+    /** Fills fp-64..fp-8 with constants or scalars, so that careful stack reads never meet uninitialised bytes. */
     private void initStack() {
         for (int off = -8; off >= -64; off -= 8) {
             if (rnd.nextBoolean()) add(0x7a, 10, 0, off, rnd.nextInt(64));
