@@ -107,6 +107,18 @@ public interface Bpf {
         throw new BpfException(Errno.ENOTSUPP, "ring buffer readers are not supported by " + getClass().getName());
     }
 
+    /**
+     * Opens a reader of a {@code PERF_EVENT_ARRAY} map with rings of {@code pageCount} pages (a
+     * power of two) per CPU; {@code EINVAL} for another map type or a bad page count.
+     * {@code onLost} may be null (losses are then only counted).
+     *
+     * <p>A default for implementations that predate it: {@code ENOTSUPP}.
+     */
+    default PerfBufferReader perfBufferOpen(int mapId, int pageCount, PerfBufferReader.SampleHandler onSample,
+                                            PerfBufferReader.LostHandler onLost) {
+        throw new BpfException(Errno.ENOTSUPP, "perf buffer readers are not supported by " + getClass().getName());
+    }
+
     // ---- links and tracepoints ----
 
     /** Attaches a program to a tracepoint ({@code category:name}); the link keeps it attached until detached. */

@@ -38,7 +38,7 @@ public final class Jit {
     static Executor compile(ExecutableProgram program, int regionBytes) {
         Interpreter checked = new Interpreter(program);   // the same validation, and the fallback
         try {
-            return compileOnly(program, regionBytes);
+            return compileOnly(program, regionBytes, ProgramCompiler.Loops.VERSIONED);
         } catch (JitException e) {
             LOG.log(System.Logger.Level.WARNING, "kbpf JIT: " + e.getMessage() + "; the program runs in the interpreter instead");
             return checked;
@@ -51,10 +51,19 @@ public final class Jit {
      */
     public static JitExecutor compileStrict(ExecutableProgram program) throws InvalidProgramException, JitException {
         new Interpreter(program);   // validates exactly as the interpreter does
-        return compileOnly(program, ProgramCompiler.REGION_BYTES);
+        return compileOnly(program, ProgramCompiler.REGION_BYTES, ProgramCompiler.Loops.VERSIONED);
     }
 
-    private static JitExecutor compileOnly(ExecutableProgram program, int regionBytes) {
+    /**
+     * As {@link #compileStrict}, with counted loops compiled as {@code loops} says (tests compare the
+     * fast copies with the checked code, and count how often the fast copies ran).
+     */
+    static JitExecutor compileStrict(ExecutableProgram program, ProgramCompiler.Loops loops) {
+        new Interpreter(program);
+        return compileOnly(program, ProgramCompiler.REGION_BYTES, loops);
+    }
+
+    private static JitExecutor compileOnly(ExecutableProgram program, int regionBytes, ProgramCompiler.Loops loops) {
         long start = System.nanoTime();
         ProgramCompiler.Output out;
         CompiledCode code;
@@ -63,7 +72,7 @@ public final class Jit {
         try {
             flow = new ControlFlow(program.insns());
             rt = new JitRuntime(program, flow);
-            out = new ProgramCompiler(program, flow, rt, regionBytes).compile();
+            out = new ProgramCompiler(program, flow, rt, regionBytes, loops).compile();
             MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClassWithClassData(out.classBytes(), out.classData(), true);
             code = (CompiledCode) lookup.lookupClass().getDeclaredConstructor().newInstance();
         } catch (RuntimeException | LinkageError e) {
@@ -72,7 +81,8 @@ public final class Jit {
             throw new JitException("could not instantiate the compiled program: " + e, e);
         }
         long nanos = System.nanoTime() - start;
-        JitExecutor executor = new JitExecutor(program, flow, code, out.classBytes(), nanos, out.regions(), out.largestRegionEstimate());
+        JitExecutor executor = new JitExecutor(program, flow, code, out.classBytes(), nanos, out.regions(), out.largestRegionEstimate(),
+                out.versionedLoops());
         rt.bind(executor);
         return executor;
     }

@@ -23,12 +23,14 @@ public final class JitExecutor implements Executor {
     private final long compileNanos;
     private final int methods;
     private final int largestRegionEstimate;
+    private final int versionedLoops;
     private final int[] indexOf;
     private final BitSet entries;
     private volatile Interpreter fallback;
 
     JitExecutor(ExecutableProgram program, ControlFlow flow, CompiledCode code, byte[] classBytes, long compileNanos, int methods,
-                int largestRegionEstimate) {
+                int largestRegionEstimate, int versionedLoops) {
+        this.versionedLoops = versionedLoops;
         this.program = program;
         this.indexOf = flow.indexOf;
         this.entries = new BitSet();
@@ -91,6 +93,9 @@ public final class JitExecutor implements Executor {
     /** How many region methods the program was split into (1 for a small program without subprograms). */
     public int regionMethods() { return methods; }
 
+    /** How many counted loops got a guarded fast copy ({@link CountedLoop}). */
+    public int versionedLoops() { return versionedLoops; }
+
     /** A copy of the generated class file. */
     public byte[] classBytes() { return classBytes.clone(); }
 
@@ -105,7 +110,7 @@ public final class JitExecutor implements Executor {
 
     @Override
     public String toString() {
-        return "JIT executor: " + program.insns().size() + " slots, " + methods + " region method(s), " + classBytes.length
+        return "JIT executor: " + program.insns().size() + " slots, " + methods + " region method(s), " + versionedLoops + " versioned loop(s), " + classBytes.length
                 + " bytes of class, compiled in " + compileNanos / 1000 + " us";
     }
 }

@@ -237,7 +237,7 @@ final class JitRuntime {
      */
     static long call(HelperFunction f, ExecutionContext ctx, long r1, long r2, long r3, long r4, long r5,
                      JitRuntime rt, int insn, int kind, int id, int depth) {
-        ctx.enterCall(rt.self, depth);
+        ctx.enterCall(rt.self, depth, rt.slotOf[insn]);
         try {
             return f.call(ctx, r1, r2, r3, r4, r5);
         } catch (ExecutionFault e) {

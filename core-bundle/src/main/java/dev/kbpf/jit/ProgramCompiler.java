@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.function.IntFunction;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.ConstantDynamic;
 import org.objectweb.asm.Handle;
@@ -57,6 +56,7 @@ final class ProgramCompiler {
     private static final String JM = "dev/kbpf/jit/JitMemory";
     private static final String FN_D = "Ldev/kbpf/spi/HelperFunction;";
     private static final String FAULT = "dev/kbpf/exec/ExecutionFault";
+    private static final String GUARD = "dev/kbpf/jit/LoopGuard";
     private static final String REGION_DESC = "(" + CTX_D + "[JII)I";
     private static final String FUNC_DESC = "(" + CTX_D + "[JI)V";
     private static final Handle CLASS_DATA_AT = new Handle(H_INVOKESTATIC, "java/lang/invoke/MethodHandles", "classDataAt",
@@ -80,17 +80,25 @@ final class ProgramCompiler {
     private final HelperFunction[] kfuncs;
     private int regionCount;
     private int largestMethod;
+    private int versionedLoops;
 
     /** What came out: the class file, the class data it expects, and how it was cut up. */
-    record Output(byte[] classBytes, List<Object> classData, int regions, int largestRegionEstimate) {}
+    record Output(byte[] classBytes, List<Object> classData, int regions, int largestRegionEstimate, int versionedLoops) {}
 
     private final int regionBytes;
+    /** What counted loops get ({@link CountedLoop}): nothing more, a guarded fast copy, or one whose entries tests can count. */
+    enum Loops { CHECKED_ONLY, VERSIONED, VERSIONED_AND_COUNTED }
 
-    ProgramCompiler(ExecutableProgram program, ControlFlow flow, JitRuntime rt) { this(program, flow, rt, REGION_BYTES); }
+    private final boolean loopVersioning;
+    private final boolean countFastEntries;
 
-    /** With another region size: tests use a huge one to force a method past the JVM's 64 KB limit. */
-    ProgramCompiler(ExecutableProgram program, ControlFlow flow, JitRuntime rt, int regionBytes) {
+    ProgramCompiler(ExecutableProgram program, ControlFlow flow, JitRuntime rt) { this(program, flow, rt, REGION_BYTES, Loops.VERSIONED); }
+
+    /** With another region size (tests use a huge one to force a method past the JVM's 64 KB limit), and loop versioning or not. */
+    ProgramCompiler(ExecutableProgram program, ControlFlow flow, JitRuntime rt, int regionBytes, Loops loops) {
         this.regionBytes = regionBytes;
+        this.loopVersioning = loops != Loops.CHECKED_ONLY;
+        this.countFastEntries = loops == Loops.VERSIONED_AND_COUNTED;
         this.program = program;
         this.flow = flow;
         this.hints = program.hints();
@@ -111,7 +119,7 @@ final class ProgramCompiler {
         for (ControlFlow.Subprogram sp : flow.subprograms) compileSubprogram(cw, sp);
         emitConstants(cw);
         cw.visitEnd();
-        return new Output(cw.toByteArray(), List.copyOf(classData), regionCount, largestMethod);
+        return new Output(cw.toByteArray(), List.copyOf(classData), regionCount, largestMethod, versionedLoops);
     }
 
     private void emitConstructorAndRun(ClassWriter cw) {
@@ -158,27 +166,40 @@ final class ProgramCompiler {
 
     private void compileSubprogram(ClassWriter cw, ControlFlow.Subprogram sp) {
         // pack blocks, in program order, into regions of bounded size
+        // a versioned loop goes whole into one region, with room for its fast copy and guard
+        Map<Integer, CountedLoop> loopAt = new HashMap<>();
+        if (loopVersioning) for (CountedLoop loop : CountedLoop.find(flow, sp.blocks())) loopAt.put(loop.header, loop);
         List<int[]> regions = new ArrayList<>();
         CodeSize counter = new CodeSize();
         List<Integer> current = new ArrayList<>();
         int used = 0;
-        for (int b : sp.blocks()) {
-            counter.reset();
-            BlockEmitter e = new BlockEmitter(counter, t -> new Label());
-            e.fast(b);
-            e.outOfLine();
-            e.sharedPaths();
-            int size = counter.bytes() + 2 * 64 + 12 * cachedSites(b);   // two region-leaving stubs, cache set-up
+        int[] blocks = sp.blocks();
+        for (int k = 0; k < blocks.length; k++) {
+            int b = blocks[k];
+            CountedLoop loop = loopAt.get(b);
+            int chainEnd = k + 1;
+            int size = blockSize(counter, b);
+            if (loop != null) {
+                while (chainEnd < blocks.length && blocks[chainEnd] < loop.end) size += blockSize(counter, blocks[chainEnd++]);
+                size = 2 * size + 96 + 64 * loop.sites.size();
+                if (size > regionBytes) {   // too big to double: the checked copy alone
+                    loopAt.remove(b);
+                    chainEnd = k + 1;
+                    size = blockSize(counter, b);
+                }
+            }
             if (!current.isEmpty() && used + size > regionBytes) {
                 regions.add(current.stream().mapToInt(Integer::intValue).toArray());
                 current = new ArrayList<>();
                 used = 0;
             }
-            current.add(b);
+            for (int c = k; c < chainEnd; c++) current.add(blocks[c]);
+            k = chainEnd - 1;
             used += size;
             largestMethod = Math.max(largestMethod, used);
         }
         regions.add(current.stream().mapToInt(Integer::intValue).toArray());
+        versionedLoops += loopAt.size();
 
         Map<Integer, Integer> regionOf = new HashMap<>();
         for (int k = 0; k < regions.size(); k++) for (int b : regions.get(k)) regionOf.put(b, k);
@@ -195,10 +216,20 @@ final class ProgramCompiler {
         }
         int first = regionCount;
         for (int k = 0; k < regions.size(); k++) {
-            emitRegion(cw, "r" + (first + k), regions.get(k), entries.get(k), regionOf, k);
+            emitRegion(cw, "r" + (first + k), regions.get(k), entries.get(k), regionOf, k, loopAt);
         }
         regionCount += regions.size();
         emitDispatcher(cw, sp, first, entries);
+    }
+
+    /** Estimated bytecode of block {@code b} with its share of a method's out-of-line and shared paths. */
+    private int blockSize(CodeSize counter, int b) {
+        counter.reset();
+        BlockEmitter e = new BlockEmitter(counter, (from, t) -> new Label());
+        e.fast(b);
+        e.outOfLine();
+        e.sharedPaths();
+        return counter.bytes() + 2 * 64 + 12 * cachedSites(b);   // two region-leaving stubs, cache set-up
     }
 
     private void emitDispatcher(ClassWriter cw, ControlFlow.Subprogram sp, int first, List<TreeSet<Integer>> entries) {
@@ -252,13 +283,33 @@ final class ProgramCompiler {
         mv.visitEnd();
     }
 
-    private void emitRegion(ClassWriter cw, String name, int[] blocks, TreeSet<Integer> entries, Map<Integer, Integer> regionOf, int k) {
+    private void emitRegion(ClassWriter cw, String name, int[] blocks, TreeSet<Integer> entries, Map<Integer, Integer> regionOf, int k,
+                            Map<Integer, CountedLoop> loopAt) {
+        List<CountedLoop> loops = new ArrayList<>();
+        for (int b : blocks) if (loopAt.containsKey(b)) loops.add(loopAt.get(b));
         int sites = 0;
         for (int b : blocks) sites += cachedSites(b);
+        for (CountedLoop loop : loops) sites += cachedSitesInFastCopy(loop);
         List<Object> locals = new ArrayList<>(List.of(CTX, "[J", INTEGER, INTEGER, MEM, "[B", INTEGER, INTEGER));
         for (int r = 0; r <= 11; r++) locals.add(LONG);   // r0-r10, left
         locals.addAll(List.of(TOP, LONG, REGION, EXECUTOR, "java/lang/RuntimeException"));   // exception, address, region, tail target, stepper result
         for (int site = 0; site < sites; site++) locals.addAll(List.of(LONG, LONG, "[B", INTEGER));
+        // versioned loops: the trip count, then each loop's low half of its induction variable and each guarded access's array and index
+        int trips = L_SITES + SITE_SLOTS * sites;
+        locals.add(LONG);
+        int nextLocal = trips + 2;
+        Map<CountedLoop, LoopLocals> loopLocals = new LinkedHashMap<>();
+        for (CountedLoop loop : loops) {
+            int ivLow = nextLocal++;
+            locals.add(INTEGER);
+            Map<Integer, int[]> siteLocals = new LinkedHashMap<>();
+            for (CountedLoop.Site site : fastSites(loop)) {
+                siteLocals.put(site.insn(), new int[] {nextLocal, nextLocal + 1});
+                nextLocal += 2;
+                locals.addAll(List.of("[B", INTEGER));
+            }
+            loopLocals.put(loop, new LoopLocals(ivLow, siteLocals, new Label(), new HashMap<>()));
+        }
         Framer mv = new Framer(cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name, REGION_DESC, null, null), locals.toArray());
         mv.visitCode();
         Label tryStart = new Label();
@@ -308,12 +359,28 @@ final class ProgramCompiler {
             mv.visitInsn(ICONST_0);
             mv.visitVarInsn(ISTORE, at + 5);
         }
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, trips);
+        for (LoopLocals l : loopLocals.values()) {
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, l.ivLow());
+            for (int[] site : l.sites().values()) {
+                mv.visitInsn(ACONST_NULL);
+                mv.visitVarInsn(ASTORE, site[0]);
+                mv.visitInsn(ICONST_0);
+                mv.visitVarInsn(ISTORE, site[1]);
+            }
+        }
         mv.visitLabel(tryStart);
 
         Map<Integer, Label> fastLabels = new HashMap<>();
         for (int b : blocks) fastLabels.put(b, new Label());
         Map<Integer, Label> stubs = new LinkedHashMap<>();
-        IntFunction<Label> edge = t -> {
+        Map<Integer, CountedLoop> loopOf = new HashMap<>();
+        for (CountedLoop loop : loops) loopOf.put(loop.header, loop);
+        Edges edges = (from, t) -> {
+            CountedLoop loop = loopOf.get(t);
+            if (loop != null && !loop.contains(from)) return loopLocals.get(loop).guard();   // entering the loop: try its fast copy
             Integer rt = regionOf.get(t);
             if (rt != null && rt == k) return fastLabels.get(t);
             return stubs.computeIfAbsent(t, x -> new Label());
@@ -321,14 +388,26 @@ final class ProgramCompiler {
 
         int[] keys = entries.stream().mapToInt(Integer::intValue).toArray();
         Label[] targets = new Label[keys.length];
-        for (int j = 0; j < keys.length; j++) targets[j] = fastLabels.get(keys[j]);
+        for (int j = 0; j < keys.length; j++) targets[j] = edges.to(-1, keys[j]);
         mv.visitVarInsn(ILOAD, L_ENTRY);
         mv.visitLookupSwitchInsn(targets[0], keys, targets);
 
-        BlockEmitter e = new BlockEmitter(mv, edge);
+        BlockEmitter e = new BlockEmitter(mv, edges);
         for (int b : blocks) {
             mv.target(fastLabels.get(b));
             e.fast(b);
+        }
+        for (CountedLoop loop : loops) {
+            LoopLocals l = loopLocals.get(loop);
+            for (int b : blocks) if (loop.contains(b)) l.copy().put(b, new Label());
+            e.guard(loop, l, trips, fastLabels.get(loop.header));
+            e.enterFastCopy(loop, l, (from, t) -> loop.contains(t) ? l.copy().get(t) : edges.to(from, t));
+            for (int b : blocks) {
+                if (!loop.contains(b)) continue;
+                mv.target(l.copy().get(b));
+                e.fast(b);
+            }
+            e.leaveFastCopy(edges);
         }
         e.outOfLine();
         e.sharedPaths();
@@ -352,6 +431,38 @@ final class ProgramCompiler {
         mv.visitEnd();
     }
 
+    /** Where a jump from block {@code from} (-1: the region's entry switch) to block {@code target} goes in the method being written. */
+    @FunctionalInterface
+    private interface Edges {
+        Label to(int from, int target);
+    }
+
+    /**
+     * The locals of one versioned loop in its region method: the low 32 bits of its induction
+     * variable (kept beside it, so an array index is one int add C2 can range-check once for the
+     * whole loop), and the array and index of each guarded access; the guard's label and the
+     * labels of the fast copy's blocks.
+     */
+    private record LoopLocals(int ivLow, Map<Integer, int[]> sites, Label guard, Map<Integer, Label> copy) {}
+
+    /** The accesses of {@code loop} whose fast copy goes straight to the guarded array (the others keep their usual path). */
+    private List<CountedLoop.Site> fastSites(CountedLoop loop) {
+        List<CountedLoop.Site> out = new ArrayList<>();
+        for (CountedLoop.Site site : loop.sites.values()) {
+            Insn in = flow.insns[site.insn()];
+            int base = Opcodes.cls(in.opcode()) == Opcodes.LDX ? in.src() : in.dst();
+            if (pathOf(site.insn(), in, base, site.size(), false) == Path.CHECKED) out.add(site);
+        }
+        return out;
+    }
+
+    /** Checked accesses the fast copy of {@code loop} still has (each needs its own cache locals). */
+    private int cachedSitesInFastCopy(CountedLoop loop) {
+        int n = 0;
+        for (int b = loop.header; b < loop.end; b = flow.blockEnd[b]) n += cachedSites(b);
+        return n - fastSites(loop).size();
+    }
+
     /** How many loads and stores of block {@code b} take the cached checked path (each gets its own cache locals). */
     private int cachedSites(int b) {
         int n = 0;
@@ -367,7 +478,7 @@ final class ProgramCompiler {
     }
 
     /** How a memory instruction reaches its bytes. */
-    private enum Path { FRAME, STACK_HINT, CHECKED }
+    private enum Path { FRAME, STACK_HINT, CHECKED, GUARDED }
 
     private Path pathOf(int i, Insn in, int base, int size, boolean atomic) {
         int index = ExecutionContext.STACK_SIZE + in.off();
@@ -432,13 +543,16 @@ final class ProgramCompiler {
     /** Emits blocks into one method; {@code edge} gives the label to jump to for a block. */
     private final class BlockEmitter {
         private final MethodVisitor mv;
-        private final IntFunction<Label> edge;
+        private Edges edge;
+        /** While writing a loop's fast copy: the loop and its locals; null for checked code. */
+        private CountedLoop loop;
+        private LoopLocals loopLocals;
         private final Label exitPath = new Label();
         private final Label exitStored = new Label();
         private final Label shortOfBudget = new Label();
         private final Label budgetSpent = new Label();
 
-        BlockEmitter(MethodVisitor mv, IntFunction<Label> edge) {
+        BlockEmitter(MethodVisitor mv, Edges edge) {
             this.mv = mv;
             this.edge = edge;
         }
@@ -448,12 +562,15 @@ final class ProgramCompiler {
             int end = Math.min(flow.blockEnd[b], flow.count + 1);
             int n = end - b;
             // charge the whole block now (a fault inside it gives back the rest: JitRuntime.fault);
-            // a budget that cannot cover it goes to JitRuntime.finishBlock, one instruction at a time
+            // a budget that cannot cover it goes to JitRuntime.finishBlock, one instruction at a time.
+            // A loop's fast copy only counts: its guard made sure the budget covers the whole loop.
             pc(b);
-            mv.visitVarInsn(LLOAD, L_LEFT);
-            lconst(mv, n);
-            mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFLT, shortOfBudget);
+            if (loop == null) {
+                mv.visitVarInsn(LLOAD, L_LEFT);
+                lconst(mv, n);
+                mv.visitInsn(LCMP);
+                mv.visitJumpInsn(IFLT, shortOfBudget);
+            }
             mv.visitVarInsn(LLOAD, L_LEFT);
             lconst(mv, n);
             mv.visitInsn(LSUB);
@@ -477,19 +594,20 @@ final class ProgramCompiler {
             if (ControlFlow.isExit(in)) {
                 mv.visitJumpInsn(GOTO, exitPath);
             } else if (ControlFlow.isJump(in)) {
-                Label to = edge.apply(flow.target[last]);
+                Label to = edge.to(b, flow.target[last]);
                 if (ControlFlow.isUnconditional(in)) {
                     mv.visitJumpInsn(GOTO, to);
                 } else {
-                    condition(in, to, false);
-                    mv.visitJumpInsn(GOTO, edge.apply(end));
+                    // the fast copy's exit test compares signed: its guard admitted only non-negative values
+                    condition(in, to, false, loop != null && last == loop.test);
+                    mv.visitJumpInsn(GOTO, edge.to(b, end));
                 }
             } else if (ControlFlow.isLocalCall(in)) {
                 localCall(last);
-                mv.visitJumpInsn(GOTO, edge.apply(end));
+                mv.visitJumpInsn(GOTO, edge.to(b, end));
             } else {
                 straight(last);
-                mv.visitJumpInsn(GOTO, edge.apply(end));
+                mv.visitJumpInsn(GOTO, edge.to(b, end));
             }
         }
 
@@ -525,6 +643,81 @@ final class ProgramCompiler {
             mv.visitVarInsn(ILOAD, L_PC);
             mv.visitMethodInsn(INVOKEVIRTUAL, RT, "budgetSpent", "(" + CTX_D + "I)L" + FAULT + ";", false);
             mv.visitInsn(ATHROW);
+        }
+
+        /**
+         * The guard of a versioned loop, where every jump into the loop from outside arrives: asks
+         * {@link LoopGuard} for the number of trips and the region of every guarded access; any
+         * "no" goes to the checked copy ({@code checkedHeader}), a full "yes" into the fast copy.
+         */
+        void guard(CountedLoop l, LoopLocals locals, int trips, Label checkedHeader) {
+            target(locals.guard());
+            load(l.iv);
+            lconst(mv, l.testShift());
+            mv.visitInsn(LADD);
+            if (l.limitReg >= 0) load(l.limitReg);
+            else lconst(mv, l.limitImm);
+            lconst(mv, l.step);
+            iconst(mv, l.bound.ordinal());
+            mv.visitVarInsn(LLOAD, L_LEFT);
+            iconst(mv, l.lengthToTest());
+            iconst(mv, l.lengthAfterTest());
+            mv.visitMethodInsn(INVOKESTATIC, GUARD, "trips", "(JJJIJII)J", false);
+            mv.visitVarInsn(LSTORE, trips);
+            mv.visitVarInsn(LLOAD, trips);
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFLT, checkedHeader);
+            for (Map.Entry<Integer, int[]> e : locals.sites().entrySet()) {
+                CountedLoop.Site site = l.sites.get(e.getKey());
+                int off = flow.insns[site.insn()].off();
+                mv.visitVarInsn(ALOAD, L_MEM);
+                load(site.base());
+                lconst(mv, site.shift());
+                lconst(mv, site.onIv() ? l.step : 0);
+                mv.visitVarInsn(LLOAD, trips);
+                iconst(mv, site.inLastTrip() ? 1 : 0);
+                iconst(mv, site.size());
+                iconst(mv, site.write() ? 1 : 0);
+                mv.visitMethodInsn(INVOKESTATIC, GUARD, "region", "(L" + MEM + ";JJJJZIZ)L" + REGION + ";", false);
+                mv.visitVarInsn(ASTORE, L_REGION);
+                mv.visitVarInsn(ALOAD, L_REGION);
+                mv.visitJumpInsn(IFNULL, checkedHeader);
+                mv.visitVarInsn(ALOAD, L_REGION);
+                mv.visitMethodInsn(INVOKEVIRTUAL, REGION, "bytes", "()[B", false);
+                mv.visitVarInsn(ASTORE, e.getValue()[0]);
+                mv.visitVarInsn(ALOAD, L_REGION);
+                if (site.onIv()) {   // index = base + offset + low half of the induction variable at the access
+                    mv.visitMethodInsn(INVOKEVIRTUAL, REGION, "base", "()I", false);
+                    iconst(mv, off);
+                    mv.visitInsn(IADD);
+                } else {
+                    load(site.base());
+                    lconst(mv, off);
+                    mv.visitInsn(LADD);
+                    mv.visitMethodInsn(INVOKESTATIC, GUARD, "index", "(L" + REGION + ";J)I", false);
+                }
+                mv.visitVarInsn(ISTORE, e.getValue()[1]);
+            }
+            load(l.iv);
+            mv.visitInsn(L2I);
+            mv.visitVarInsn(ISTORE, locals.ivLow());
+            if (countFastEntries) mv.visitMethodInsn(INVOKESTATIC, GUARD, "entered", "()V", false);
+            mv.visitJumpInsn(GOTO, locals.copy().get(l.header));
+        }
+
+        /** From here on, blocks are written as {@code l}'s fast copy, jumping as {@code copyEdges} says. */
+        void enterFastCopy(CountedLoop l, LoopLocals locals, Edges copyEdges) {
+            loop = l;
+            loopLocals = locals;
+            edge = copyEdges;
+        }
+
+        /** Back to checked code. */
+        void leaveFastCopy(Edges edges) {
+            loop = null;
+            loopLocals = null;
+            edge = edges;
         }
 
         /** A label jumps go to: with its stack map frame when writing a real method. */
@@ -607,7 +800,15 @@ final class ProgramCompiler {
             Insn in = flow.insns[i];
             int opcode = in.opcode();
             switch (Opcodes.cls(opcode)) {
-                case Opcodes.ALU64, Opcodes.ALU -> alu(in);
+                case Opcodes.ALU64, Opcodes.ALU -> {
+                    alu(in);
+                    if (loop != null && i == loop.ivWrite) {   // the induction variable's low half moves with it
+                        mv.visitVarInsn(ILOAD, loopLocals.ivLow());
+                        iconst(mv, (int) loop.step);
+                        mv.visitInsn(IADD);
+                        mv.visitVarInsn(ISTORE, loopLocals.ivLow());
+                    }
+                }
                 case Opcodes.LD -> {   // lddw
                     lconst(mv, flow.wide[i]);
                     store(in.dst());
@@ -731,13 +932,17 @@ final class ProgramCompiler {
 
         // ---------------------------------------------------------------- jumps
 
-        /** Jumps to {@code taken} when the conditional jump's condition holds; falls through otherwise. */
-        private void condition(Insn in, Label taken, boolean negate) {
+        /**
+         * Jumps to {@code taken} when the conditional jump's condition holds; falls through
+         * otherwise. {@code signed}: compare as signed even for an unsigned jump (the caller knows
+         * both operands are non-negative; C2 turns only a signed compare into a counted loop).
+         */
+        private void condition(Insn in, Label taken, boolean negate, boolean signed) {
             int opcode = in.opcode();
             boolean is64 = Opcodes.cls(opcode) == Opcodes.JMP;
             boolean reg = Opcodes.source(opcode) == Opcodes.X;
             int op = Opcodes.jmpOp(opcode);
-            boolean unsigned = op == Opcodes.JGT || op == Opcodes.JGE || op == Opcodes.JLT || op == Opcodes.JLE;
+            boolean unsigned = !signed && (op == Opcodes.JGT || op == Opcodes.JGE || op == Opcodes.JLT || op == Opcodes.JLE);
             int imm = in.imm();
             if (is64) {
                 load(in.dst());
@@ -912,7 +1117,10 @@ final class ProgramCompiler {
 
         // ---------------------------------------------------------------- memory
 
-        private Path path(int i, Insn in, int base, int size, boolean atomic) { return pathOf(i, in, base, size, atomic); }
+        private Path path(int i, Insn in, int base, int size, boolean atomic) {
+            Path p = pathOf(i, in, base, size, atomic);
+            return p == Path.CHECKED && loop != null && loopLocals.sites().containsKey(i) ? Path.GUARDED : p;
+        }
 
         private int nextSite;
         private final List<Runnable> outOfLine = new ArrayList<>();
@@ -977,7 +1185,17 @@ final class ProgramCompiler {
         }
 
         /** Pushes the byte array and index of a direct access. */
-        private void arrayIndex(Path p, int base, int off) {
+        private void arrayIndex(Path p, int i, int base, int off) {
+            if (p == Path.GUARDED) {   // the loop's guard found the array and the index (less the induction variable's part)
+                int[] site = loopLocals.sites().get(i);
+                mv.visitVarInsn(ALOAD, site[0]);
+                mv.visitVarInsn(ILOAD, site[1]);
+                if (loop.sites.get(i).onIv()) {
+                    mv.visitVarInsn(ILOAD, loopLocals.ivLow());
+                    mv.visitInsn(IADD);
+                }
+                return;
+            }
             mv.visitVarInsn(ALOAD, L_STACK);
             if (p == Path.FRAME) {
                 mv.visitVarInsn(ILOAD, L_FP);
@@ -1001,7 +1219,7 @@ final class ProgramCompiler {
             int size = Opcodes.sizeBytes(in.opcode());
             Path p = path(i, in, in.src(), size, false);
             if (p == Path.CHECKED) cachedIndex(i, in, in.src(), size, false);
-            else arrayIndex(p, in.src(), in.off());
+            else arrayIndex(p, i, in.src(), in.off());
             mv.visitMethodInsn(INVOKESTATIC, JM, "load" + size * 8, "([BI)J", false);
             if (Opcodes.mode(in.opcode()) == Opcodes.MEMSX) {
                 mv.visitInsn(L2I);
@@ -1022,7 +1240,7 @@ final class ProgramCompiler {
                 return;
             }
             if (p == Path.CHECKED) cachedIndex(i, in, in.dst(), size, true);
-            else arrayIndex(p, in.dst(), in.off());
+            else arrayIndex(p, i, in.dst(), in.off());
             if (Opcodes.cls(opcode) == Opcodes.ST) lconst(mv, in.imm());
             else load(in.src());
             mv.visitMethodInsn(INVOKESTATIC, JM, "store" + size * 8, "([BIJ)V", false);
@@ -1046,7 +1264,7 @@ final class ProgramCompiler {
                 mv.visitVarInsn(ALOAD, L_MEM);
                 address(in.dst(), in.off());
             } else {
-                arrayIndex(p, in.dst(), in.off());
+                arrayIndex(p, i, in.dst(), in.off());
             }
             if (cmpxchg) load(0);
             load(in.src());

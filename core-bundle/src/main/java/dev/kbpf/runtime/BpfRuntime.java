@@ -256,13 +256,20 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener, dev.kbpf.sp
      * {@code kernel.destructive_bpf_enabled} back to 0 disarms programs already loaded — their
      * calls do nothing, return {@code -EPERM} and leave a dmesg line.
      */
+    /** The dmesg lines of disarmed destructive calls, at the kernel's default rate (10 per 5 s). */
+    private final dev.kbpf.machine.RateLimit disarmedLines = new dev.kbpf.machine.RateLimit();
+
     private HelperFunction armed(RegisteredKfunc k) {
         HelperFunction body = k.kfunc().function();
         return (ctx, r1, r2, r3, r4, r5) -> {
             if (destructivePolicy == DestructivePolicy.FULL && !destructiveBpfEnabled()) {
-                dev.kbpf.spi.ProgRef caller = services.program(ctx);
-                dmesg(LogLevel.KERN_WARNING, "kbpf: " + k.name() + " disarmed by kernel.destructive_bpf_enabled=0 (prog "
-                        + caller.id() + " " + caller.name() + ")");
+                int suppressed = disarmedLines.acquire();   // printk_ratelimited: a program firing on every event must not flood dmesg
+                if (suppressed > 0) dmesg(LogLevel.KERN_WARNING, "kbpf: disarmed destructive kfunc: " + suppressed + " callbacks suppressed");
+                if (suppressed >= 0) {
+                    dev.kbpf.spi.ProgRef caller = services.program(ctx);
+                    dmesg(LogLevel.KERN_WARNING, "kbpf: " + k.name() + " disarmed by kernel.destructive_bpf_enabled=0 (prog "
+                            + caller.id() + " " + caller.name() + ")");
+                }
                 return Errno.EPERM.negative();
             }
             return body.call(ctx, r1, r2, r3, r4, r5);
@@ -496,6 +503,24 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener, dev.kbpf.sp
         return new dev.kbpf.api.RingBufferReader() {
             @Override public int poll(long timeoutMillis) { return reader.poll(timeoutMillis); }
             @Override public int consume() { return reader.consume(); }
+            @Override public void close() { reader.close(); }
+        };
+    }
+
+    @Override
+    public dev.kbpf.api.PerfBufferReader perfBufferOpen(int mapId, int pageCount, dev.kbpf.api.PerfBufferReader.SampleHandler onSample,
+                                                        dev.kbpf.api.PerfBufferReader.LostHandler onLost) {
+        BpfMap m = maps.get(mapId);
+        if (!(m instanceof dev.kbpf.maps.PerfEventArrayMap pa)) {
+            throw new BpfException(Errno.EINVAL, "map " + mapId + " is a " + m.type() + ", not a PERF_EVENT_ARRAY");
+        }
+        if (onSample == null) throw new BpfException(Errno.EINVAL, "a perf buffer needs a sample handler");
+        dev.kbpf.maps.PerfBuffer reader = new dev.kbpf.maps.PerfBuffer(pa, pageCount, onSample::onSample,
+                onLost == null ? null : onLost::onLost);
+        return new dev.kbpf.api.PerfBufferReader() {
+            @Override public int poll(long timeoutMillis) { return reader.poll(timeoutMillis); }
+            @Override public int consume() { return reader.consume(); }
+            @Override public long lost() { return reader.lostTotal(); }
             @Override public void close() { reader.close(); }
         };
     }

@@ -4,6 +4,7 @@ import dev.kbpf.api.ProgInfo;
 import dev.kbpf.api.ProgType;
 import dev.kbpf.exec.Executor;
 import dev.kbpf.isa.Insn;
+import dev.kbpf.jit.JitExecutor;
 import dev.kbpf.maps.TailCallTarget;
 import dev.kbpf.spi.ProgRef;
 import java.time.Instant;
@@ -31,7 +32,8 @@ record LoadedProgram(int id, String name, ProgType type, String tag, List<Insn> 
 
     ProgInfo info() {
         return new ProgInfo(id, name, type, tag, insns.size(), jited, destructive, loadedAt, mapIds, helperNames,
-                List.copyOf(new java.util.TreeSet<>(kfuncNames)), verificationNanos, processedInsns, verifierLog);
+                List.copyOf(new java.util.TreeSet<>(kfuncNames)), verificationNanos, processedInsns, verifierLog,
+                executor instanceof JitExecutor j ? j.compileTime().toNanos() : 0, executor instanceof JitExecutor j ? j.classSize() : 0);
     }
 
     @Override

@@ -10,9 +10,22 @@ import dev.kbpf.api.BpfException;
 public class CommandException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    public CommandException(String message) { super(message); }
+    private final boolean json;
 
-    public CommandException(String message, Throwable cause) { super(message, cause); }
+    public CommandException(String message) { this(message, null, false); }
+
+    public CommandException(String message, Throwable cause) { this(message, cause, false); }
+
+    private CommandException(String message, Throwable cause, boolean json) {
+        super(message, cause);
+        this.json = json;
+    }
+
+    /** A failure of a command run with {@code --json}: the message is bpftool's {@code {"error": "..."}} object. */
+    static CommandException json(String errorObject, Throwable cause) { return new CommandException(errorObject, cause, true); }
+
+    /** Whether the message is a JSON error object (print it as it is, where the JSON output would have gone). */
+    public boolean json() { return json; }
 
     /** {@code EACCES (errno 13): destructive kfunc calls require ...} followed by the verifier log, if any. */
     public static CommandException of(BpfException e) {

@@ -1,6 +1,8 @@
 package dev.kbpf.shell;
 
 import dev.kbpf.api.BpfException;
+import dev.kbpf.shell.format.Json;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /** What every command does around its body: a failed bpf(2) operation becomes a {@link CommandException}. */
@@ -19,6 +21,20 @@ final class Commands {
             return withoutFinalNewline(body.get());
         } catch (BpfException e) {
             throw CommandException.of(e);
+        }
+    }
+
+    /**
+     * As {@link #run(Supplier)}; with {@code --json}, a failure too is JSON, as bpftool prints it:
+     * {@code {"error":"ENOENT (errno 2): no program with id 7"}} (the batch runner prints it on
+     * standard output, where a script reading JSON looks).
+     */
+    static String run(boolean json, Supplier<String> body) {
+        try {
+            return run(body);
+        } catch (CommandException e) {
+            if (!json || e.json()) throw e;
+            throw CommandException.json(Json.write(Map.of("error", e.getMessage())), e);
         }
     }
 

@@ -34,7 +34,7 @@ public class DmesgCommand {
             @Descriptor("print each line's level first, as <4>") @Parameter(names = {"-r", "--raw"}, presentValue = "true", absentValue = "false") boolean raw,
             @Descriptor("only lines this urgent or more: 0..7 or emerg, alert, crit, err, warning, notice, info, debug")
             @Parameter(names = {"-l", "--level"}, absentValue = "") String level) {
-        return Commands.run(() -> {
+        return Commands.run(json, () -> {
             int max = level.isBlank() ? LogLevel.KERN_DEBUG.value() : LogLevel.parse(level).value();
             List<KmsgRecord> lines = machine.dmesg().stream().filter(r -> r.level().value() <= max).toList();
             if (json) return Output.render(true, lines.stream().map(KmsgView::of).toList(), x -> "");

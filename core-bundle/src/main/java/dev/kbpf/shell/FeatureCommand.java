@@ -63,7 +63,7 @@ public class FeatureCommand {
     @Descriptor("What this system offers: program types, map types, the helpers and kfuncs per program type, JIT on or off")
     public String feature(
             @Descriptor("print JSON instead of text") @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json) {
-        return Commands.run(() -> Output.render(json, probe(), FeatureCommand::text));
+        return Commands.run(json, () -> Output.render(json, probe(), FeatureCommand::text));
     }
 
     FeatureView probe() {

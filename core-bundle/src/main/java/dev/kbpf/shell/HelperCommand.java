@@ -51,7 +51,7 @@ public class HelperCommand {
             @Descriptor("print JSON instead of a table") @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json,
             @Descriptor("only the helpers a program of this type may call (tracepoint, kprobe, xdp, ...)")
             @Parameter(names = {"-t", "--type"}, absentValue = "") String type) {
-        return Commands.run(() -> {
+        return Commands.run(json, () -> {
             HelperTable t = Commands.require(table, "the helper table");
             List<HelperDescriptor> hs = type.isBlank() ? t.helpers() : t.helpers(ProgType.parse(type));
             List<HelperView> views = hs.stream().sorted(Comparator.comparingInt(HelperDescriptor::id)).map(HelperView::of).toList();

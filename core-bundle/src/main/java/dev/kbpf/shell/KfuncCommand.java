@@ -52,7 +52,7 @@ public class KfuncCommand {
             + " program types and the bundle that provides them")
     public String kfuncs(
             @Descriptor("print JSON instead of a table") @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json) {
-        return Commands.run(() -> {
+        return Commands.run(json, () -> {
             KfuncRegistry r = registry;
             KfuncsView v = r == null ? new KfuncsView(false, List.of())
                     : new KfuncsView(true, r.all().stream().sorted(Comparator.comparing(RegisteredKfunc::name)).map(KfuncView::of).toList());
@@ -78,7 +78,7 @@ public class KfuncCommand {
     public String kfunc(
             @Descriptor("print JSON instead of a table") @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json,
             @Descriptor("users NAME") String... args) {
-        return Commands.run(() -> {
+        return Commands.run(json, () -> {
             Args a = new Args(args, "kfunc users NAME   (add --json for JSON)");
             String sub = a.nextKeyword("sub-command");
             if (!sub.equals("users")) throw a.usageError("unknown sub-command '" + sub + "'");

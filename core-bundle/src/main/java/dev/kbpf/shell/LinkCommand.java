@@ -27,7 +27,7 @@ public class LinkCommand {
     public String link(
             @Descriptor("print JSON instead of a table") @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json,
             @Descriptor("list") String... args) {
-        return Commands.run(() -> {
+        return Commands.run(json, () -> {
             Args a = new Args(args, USAGE);
             String sub = a.hasNext() ? a.nextKeyword("sub-command") : "list";
             if (!sub.equals("list")) throw a.usageError("unknown sub-command '" + sub + "'");

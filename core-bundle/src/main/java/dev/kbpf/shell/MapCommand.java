@@ -46,7 +46,7 @@ public class MapCommand {
             @Descriptor("list | show ID | dump ID | lookup ID KEY | update ID KEY VALUE [any|noexist|exist] | delete ID KEY"
                     + " | create type T key N value N entries N [name S] [flags F] | free ID")
             String... args) {
-        return Commands.run(() -> {
+        return Commands.run(json, () -> {
             Args a = new Args(args, USAGE);
             String sub = a.hasNext() ? a.nextKeyword("sub-command") : "list";
             return switch (sub) {

@@ -89,7 +89,7 @@ public class ProgCommand {
             @Parameter(names = {"--repeat"}, absentValue = "1") String repeat,
             @Descriptor("list | show ID | load FILE [SECTION] | dump xlated|jited|visual ID | run ID | unload ID | attach ID TRACEPOINT | detach LINK")
             String... args) {
-        return Commands.run(() -> {
+        return Commands.run(json, () -> {
             Args a = new Args(args, USAGE);
             String sub = a.hasNext() ? a.nextKeyword("sub-command") : "list";
             return switch (sub) {

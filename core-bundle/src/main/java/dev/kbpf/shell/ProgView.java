@@ -11,12 +11,12 @@ import java.util.Locale;
  */
 public record ProgView(int id, String name, String type, String tag, int insns, boolean jited, boolean destructive,
                        String loadedAt, List<Integer> mapIds, List<String> helpers, List<String> kfuncs,
-                       long verificationNs, int processedInsns) {
+                       long verificationNs, int processedInsns, long jitCompileNs, int jitedBytes) {
 
     public static ProgView of(ProgInfo p) {
         return new ProgView(p.id(), p.name(), p.type().name().toLowerCase(Locale.ROOT), p.tag(), p.insnCount(), p.jited(),
                 p.destructive(), p.loadedAt() == null ? null : p.loadedAt().toString(), p.mapIds(), p.helpers(), p.kfuncs(),
-                p.verificationNanos(), p.processedInsns());
+                p.verificationNanos(), p.processedInsns(), p.jitCompileNanos(), p.jitedBytes());
     }
 
     /** {@code prog show}: one {@code key: value} line per fact. */
@@ -27,7 +27,8 @@ public record ProgView(int id, String name, String type, String tag, int insns, 
         field(sb, "type", type);
         field(sb, "tag", tag);
         field(sb, "insns", Integer.toString(insns));
-        field(sb, "jited", jited ? "yes" : "no (interpreter)");
+        field(sb, "jited", !jited ? "no (interpreter)"
+                : String.format(Locale.ROOT, "yes, %d bytes of JVM class compiled in %.3f ms", jitedBytes, jitCompileNs / 1e6));
         field(sb, "destructive", destructive ? "yes" : "no");
         field(sb, "loaded_at", loadedAt == null ? "-" : loadedAt);
         field(sb, "map_ids", join(mapIds));

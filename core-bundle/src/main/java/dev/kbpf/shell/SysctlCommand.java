@@ -43,7 +43,7 @@ public class SysctlCommand {
             @Descriptor("with -w: return to the default after this long (30s, 10m, 2h, or ISO-8601 like PT90S)")
             @Parameter(names = {"--expire"}, absentValue = "") String expire,
             @Descriptor("NAME... to show, or NAME=VALUE with -w") String... args) {
-        return Commands.run(() -> {
+        return Commands.run(json, () -> {
             Args a = new Args(args, USAGE);
             if (write) return write(a, expire, json);
             if (!expire.isBlank()) throw a.usageError("--expire goes with -w");

@@ -40,7 +40,7 @@ public class TracepointCommand {
     public String tracepoint(
             @Descriptor("print JSON instead of a table") @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json,
             @Descriptor("list | format NAME | fire NAME FIELD=VALUE ...") String... args) {
-        return Commands.run(() -> {
+        return Commands.run(json, () -> {
             Args a = new Args(args, USAGE);
             String sub = a.hasNext() ? a.nextKeyword("sub-command") : "list";
             return switch (sub) {

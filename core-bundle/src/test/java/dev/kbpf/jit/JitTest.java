@@ -105,7 +105,7 @@ class JitTest {
         assertEquals(new Interpreter(program).run(new ExecutionContext(), 0), e.run(new ExecutionContext(), 0));
         ControlFlow flow = new ControlFlow(program.insns());
         RuntimeException tooLarge = assertThrows(RuntimeException.class,
-                () -> new ProgramCompiler(program, flow, new JitRuntime(program, flow), Integer.MAX_VALUE).compile());
+                () -> new ProgramCompiler(program, flow, new JitRuntime(program, flow), Integer.MAX_VALUE, ProgramCompiler.Loops.VERSIONED).compile());
         assertTrue(tooLarge.getClass().getSimpleName().contains("TooLarge"), tooLarge.toString());
         assertInstanceOf(JitExecutor.class, Jit.compile(program));
     }

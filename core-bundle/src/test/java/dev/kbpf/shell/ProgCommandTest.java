@@ -86,6 +86,11 @@ class ProgCommandTest {
         assertTrue(err.startsWith("ENOENT (errno 2): no program 99"), err);
         assertTrue(shell.fail("bpf:prog show seven").contains("'seven' is not a program id"));
         assertTrue(shell.fail("bpf:prog frobnicate").contains("usage: prog list"));
+        // with --json, a failure is bpftool's error object
+        JsonNode error = Fixtures.json(shell.fail("bpf:prog show 99 --json"));
+        assertEquals(1, error.size(), error.toString());
+        assertTrue(error.get("error").asText().startsWith("ENOENT (errno 2): no program 99"), error.toString());
+        assertTrue(Fixtures.json(shell.fail("bpf:prog -j frobnicate")).get("error").asText().contains("usage: prog list"));
     }
 
     @Test

@@ -130,7 +130,8 @@ public class BatchRunner {
                     // the same words the interactive shell prints: "gogo: CommandNotFoundException: ..."
                     Throwable cause = e;
                     while (cause instanceof java.lang.reflect.InvocationTargetException && cause.getCause() != null) cause = cause.getCause();
-                    err.println("gogo: " + cause.getClass().getSimpleName() + ": " + cause.getMessage());
+                    if (cause instanceof dev.kbpf.shell.CommandException c && c.json()) out.println(c.getMessage());   // bpftool -j: the error object on stdout
+                    else err.println("gogo: " + cause.getClass().getSimpleName() + ": " + cause.getMessage());
                     if (Boolean.getBoolean("kbpf.batch.trace")) cause.printStackTrace(err);
                     err.flush();
                     return 1;

@@ -90,6 +90,15 @@ class DisarmTest {
     }
 
     @Test
+    void aProgramCallingADisarmedKfuncOnEveryEventDoesNotFloodDmesg() {
+        ProgInfo p = load(DestructiveKfuncs.BPF_PANIC);
+        rt.destructiveEnabled(false);
+        for (int k = 0; k < 25; k++) assertEquals(Errno.EPERM.negative(), call(p));
+        long lines = rt.dmesg().lines().filter(l -> l.contains("bpf_panic disarmed by kernel.destructive_bpf_enabled=0")).count();
+        assertEquals(10, lines, "the kernel's printk rate: a burst of 10 per 5 s\n" + rt.dmesg());
+    }
+
+    @Test
     void asLinux61TheSysctlDisarmsNothing() {
         rt.bpf.setDestructivePolicy(DestructivePolicy.LINUX_6_1);
         rt.destructiveEnabled(false);

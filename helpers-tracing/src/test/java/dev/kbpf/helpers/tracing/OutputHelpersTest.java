@@ -8,8 +8,6 @@ import dev.kbpf.api.MapType;
 import dev.kbpf.api.ProgInfo;
 import dev.kbpf.api.ProgType;
 import dev.kbpf.maps.Cpus;
-import dev.kbpf.maps.PerfBuffer;
-import dev.kbpf.maps.PerfEventArrayMap;
 import dev.kbpf.maps.RingBuffer;
 import dev.kbpf.maps.RingbufMap;
 import java.nio.ByteBuffer;
@@ -184,7 +182,8 @@ class OutputHelpersTest {
                 """.replace("MAP", Integer.toString(map)));
         assertEquals(Errno.ENOENT.negative(), k.run(p, ctx(1, MapFlags.BPF_F_CURRENT_CPU)), "no perf buffer opened yet");
         List<String> samples = new ArrayList<>();
-        try (PerfBuffer pb = new PerfBuffer((PerfEventArrayMap) k.bpf.map(map), 1, (cpu, data) -> {
+        // through the Bpf service's reader, as a user of the API opens it (libbpf's perf_buffer__new)
+        try (var pb = k.bpf.perfBufferOpen(map, 1, (cpu, data) -> {
             ByteBuffer d = data.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
             samples.add(cpu + ":" + d.remaining() + ":" + d.getLong() + ":" + Integer.toHexString(d.getInt()));
         }, null)) {
@@ -197,7 +196,9 @@ class OutputHelpersTest {
                 assertEquals(Errno.ENOTSUP.negative(), k.run(p, ctx(81, other)), "another CPU's buffer");
             }
             assertEquals(2, pb.consume());
+            assertEquals(0, pb.lost());
         }
+        assertEquals(Errno.ENOENT.negative(), k.run(p, ctx(82, MapFlags.BPF_F_CURRENT_CPU)), "the reader closed: its rings are gone");
         int cpu = Cpus.current();
         assertEquals(List.of(cpu + ":12:77:cafe", cpu + ":12:78:cafe"), samples);
     }
