@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * per run ({@link RunnableEnv}). Both must end the same way (r0, or the same fault at the same
  * instruction with the same message, after the same number of instructions), and leave the same
  * context bytes, the same map contents, ring buffer and perf records, and the same helper and
- * kfunc calls with the same argument registers and results, in the same order.
+ * kfunc calls with the same argument registers and results, in the same order. Each input is run
+ * again with an instruction budget that stops the program part way: both executors must stop at
+ * the same instruction, having done the same things.
  */
 class AcceptedCasesInBothExecutorsTest {
     private static final long SEED = 0xACCE_97EDL;
@@ -33,7 +35,7 @@ class AcceptedCasesInBothExecutorsTest {
 
     @Test
     void everyAcceptedCaseRunsAlikeInTheInterpreterAndTheJit() {
-        int compared = 0, runs = 0, faulted = 0, calling = 0;
+        int compared = 0, runs = 0, faulted = 0, calling = 0, stopped = 0;
         for (Case c : VerifierCasesTest.all()) {
             if (!c.accept) continue;
             TestEnv env = new TestEnv();
@@ -55,6 +57,13 @@ class AcceptedCasesInBothExecutorsTest {
                 String where = "case '" + c.name + "', input " + i + " (seed " + seed + ")";
                 String difference = expected.difference(actual);
                 if (difference != null) fail(where + ": the interpreter and the JIT differ in " + difference);
+                if (expected.instructions() > 1) { // the same inputs with a budget that runs out part way
+                    long budget = 1 + Math.floorMod(seed * 0x5DEECE66DL, expected.instructions() - 1);
+                    difference = RunnableEnv.run(interpreted, interpretedTarget, env, c.type, seed, budget)
+                            .difference(RunnableEnv.run(jited, jitedTarget, env, c.type, seed, budget));
+                    if (difference != null) fail(where + ", budget " + budget + ": the interpreter and the JIT differ in " + difference);
+                    stopped++;
+                }
                 runs++;
                 if (expected.end().startsWith("fault")) faulted++;
                 calls |= !expected.calls().isEmpty();
@@ -62,8 +71,8 @@ class AcceptedCasesInBothExecutorsTest {
             if (calls) calling++;
             compared++;
         }
-        System.out.printf("interpreter vs JIT: %d accepted verifier cases (%d calling helpers or kfuncs), %d runs, %d of them faulting, agree%n",
-                compared, calling, runs, faulted);
+        System.out.printf("interpreter vs JIT: %d accepted verifier cases (%d calling helpers or kfuncs), %d runs, %d of them faulting,"
+                + " and %d runs stopped by the budget part way, agree%n", compared, calling, runs, faulted, stopped);
         assertTrue(compared >= ACCEPTED_FLOOR, "only " + compared + " accepted cases compared");
     }
 

@@ -11,7 +11,8 @@ import java.util.Random;
  * Random tracepoint programs for {@link TestEnv}, in straight-line blocks with forward branches,
  * bounded loops, context loads, stack accesses, map lookups with and without null checks, direct
  * map values, indexes with and without bounds checks, atomics, ring buffer records, local
- * (bpf-to-bpf) calls of three kinds and {@code bpf_loop} callbacks.
+ * (bpf-to-bpf) calls of three kinds, {@code bpf_loop} callbacks and counted loops of the shape the
+ * JIT versions.
  *
  * <p>Two temperaments. The default one is biased toward what can go wrong — context accesses at
  * random offsets, misaligned and uninitialised stack, unchecked lookups, unbounded indexes — so
@@ -118,7 +119,7 @@ final class ProgramGen {
     }
 
     void block(int depth) {
-        int kinds = depth > 0 ? 11 : 6;
+        int kinds = depth > 0 ? 12 : 7;
         switch (rnd.nextInt(kinds)) {
             case 0 -> { if (noCtx) alu(); else ctxLoad(); }
             case 1 -> alu();
@@ -126,11 +127,70 @@ final class ProgramGen {
             case 3 -> mapAccess();
             case 4 -> directValue();
             case 5 -> ringbuf();
-            case 6 -> branch(depth);
-            case 7 -> loop(depth);
-            case 8 -> localCall();
-            case 9 -> bpfLoop();
+            case 6 -> countedLoop();
+            case 7 -> branch(depth);
+            case 8 -> loop(depth);
+            case 9 -> localCall();
+            case 10 -> bpfLoop();
             default -> { alu(); if (noCtx) alu(); else ctxLoad(); }
+        }
+    }
+
+    /**
+     * A counted loop of the shape the JIT versions (a guarded copy without memory checks or budget
+     * compares): one path through a body without jumps or calls — scalar arithmetic, context loads,
+     * stack accesses and accesses to a map value held in r3, which the body never writes — one
+     * induction variable r5 stepped by a constant up or down, and an exit test against a constant
+     * or an invariant r4, at the bottom of the loop or at its top.
+     */
+    void countedLoop() {
+        int step = 1 + rnd.nextInt(3), trips = 1 + rnd.nextInt(8), from = rnd.nextInt(4);
+        int to = from + step * trips;
+        boolean down = rnd.nextInt(3) == 0, viaReg = rnd.nextBoolean(), atTop = rnd.nextInt(3) == 0, exact = rnd.nextInt(3) == 0;
+        int fd = rnd.nextBoolean() ? TestEnv.ARRAY_48B : TestEnv.ARRAY_8B;
+        boolean mapPtr = rnd.nextBoolean();
+        if (mapPtr) {
+            add(Opcodes.LD_IMM64, 3, Opcodes.PSEUDO_MAP_VALUE, 0, fd);
+            add(0, 0, 0, 0, 0);
+        }
+        int limit = down ? from : to;
+        if (viaReg) add(0xb7, 4, 0, 0, limit);
+        add(0xb7, 5, 0, 0, down ? to : from);
+        // the test: go on while r5 < limit (up) or r5 > limit (down); != when the limit is met exactly
+        int goOn = exact ? 0x55 : down ? 0x25 : 0xa5;           // jne, jgt, jlt (imm forms; | 0x08 for the register)
+        int stop = exact ? 0x15 : down ? 0xb5 : 0x35;            // jeq, jle, jge: the negation, for a test at the top
+        int head = out.size();
+        if (atTop) add(viaReg ? stop | 0x08 : stop, 5, viaReg ? 4 : 0, 0, viaReg ? 0 : limit);   // patched below
+        int body = 1 + rnd.nextInt(4);
+        for (int b = 0; b < body; b++) {
+            switch (rnd.nextInt(mapPtr ? 6 : 4)) {
+                case 0 -> alu();
+                case 1 -> { if (noCtx) add(0x0f, scalarReg(), 5, 0, 0); else add(0x79, scalarReg(), 6, 8 * rnd.nextInt(8), 0); }
+                case 2 -> {
+                    int off = -8 * (1 + rnd.nextInt(6));
+                    if (rnd.nextBoolean()) add(0x7b, 10, scalarReg(), off, 0);
+                    else add(0x79, scalarReg(), 10, off, 0);
+                }
+                case 3 -> add(new int[] {0x0f, 0x1f, 0xaf}[rnd.nextInt(3)], scalarReg(), 5, 0, 0);            // scalar op= r5
+                default -> {
+                    int k = rnd.nextInt(4);
+                    int size = 1 << k, room = fd == TestEnv.ARRAY_48B ? 48 : 8;
+                    int off = size * rnd.nextInt(room / size);
+                    int[] loads = {0x71, 0x69, 0x61, 0x79}, stores = {0x73, 0x6b, 0x63, 0x7b};
+                    if (rnd.nextBoolean()) add(loads[k], scalarReg(), 3, off, 0);
+                    else add(stores[k], 3, scalarReg(), off, 0);
+                }
+            }
+        }
+        add(0x07, 5, 0, 0, down ? -step : step);
+        if (atTop) {
+            add(0x05, 0, 0, head - out.size() - 1, 0);                                                           // ja head
+            Insn test = out.get(head);
+            out.set(head, new Insn(test.opcode(), test.dst(), test.src(), (short) (out.size() - head - 1), test.imm()));
+        } else if (viaReg) {
+            add(goOn | 0x08, 5, 4, head - out.size() - 1, 0);
+        } else {
+            add(goOn, 5, 0, head - out.size() - 1, limit);
         }
     }
 

@@ -121,7 +121,7 @@ final class RunnableEnv {
      * context bytes after it, the bytes of every map's value storage, and as text the keys of the
      * hash maps, the ring buffer and perf records and every function call in order.
      */
-    record Outcome(String end, byte[] context, byte[] maps, String records, String calls) {
+    record Outcome(String end, long instructions, byte[] context, byte[] maps, String records, String calls) {
 
         /** Null when {@code other} did exactly the same, else what differs first. */
         String difference(Outcome other) {
@@ -141,9 +141,22 @@ final class RunnableEnv {
         }
     }
 
+    /** A budget no verified program of the tests spends. */
+    static final long FULL_BUDGET = 50_000_000;
+
     /** Runs {@code exe} once in a world drawn from {@code seed}, for a program of type {@code type}. */
     static Outcome run(Executor exe, Executor tailTarget, TestEnv env, ProgType type, long seed) {
+        return run(exe, tailTarget, env, type, seed, FULL_BUDGET);
+    }
+
+    /**
+     * As {@link #run(Executor, Executor, TestEnv, ProgType, long)} with an instruction budget: a
+     * run that needs more must stop with a budget fault at the same instruction in every
+     * executor, having done the same things until then.
+     */
+    static Outcome run(Executor exe, Executor tailTarget, TestEnv env, ProgType type, long seed, long budget) {
         World w = new World(env, type, tailTarget, seed);
+        w.ctx.setInstructionBudget(budget);
         String end;
         try {
             long r0 = exe.run(w.ctx, w.ctxAddress, 0, 0, 0, 0);
@@ -157,7 +170,7 @@ final class RunnableEnv {
         end += ", " + w.ctx.instructionsExecuted() + " insns";
         java.io.ByteArrayOutputStream maps = new java.io.ByteArrayOutputStream();
         for (byte[] b : w.storage.values()) maps.writeBytes(b);
-        return new Outcome(end, w.context, maps.toByteArray(), w.records(), String.join("\n", w.calls));
+        return new Outcome(end, w.ctx.instructionsExecuted(), w.context, maps.toByteArray(), w.records(), String.join("\n", w.calls));
     }
 
     // ---------------------------------------------------------------- the world of one run
@@ -188,7 +201,6 @@ final class RunnableEnv {
             context = new byte[ContextLayout.defaultFor(type).size()];
             rnd.nextBytes(context);
             ctxAddress = ctx.setContext(Region.of(RegionKind.CONTEXT, "context", context));
-            ctx.setInstructionBudget(50_000_000);
             ctx.setAttachment(this);
             pidTgid = rnd.nextLong() & 0x0000_7fff_0000_7fffL;
             ktimeBase = rnd.nextLong() >>> 1;
