@@ -33,10 +33,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class Bench {
     private Bench() {}
 
-    public static void main(String[] args) throws RunnerException, IOException, InterruptedException {
+    public static void main(String[] args) throws Exception {
         boolean jmh = false, child = false;
         EnumSet<BenchProgram> programs = EnumSet.noneOf(BenchProgram.class);
         for (String a : args) {
+            if (a.equals("--jit")) {
+                // the JIT against the interpreter and the native JIT's figures (JitBench), or its JMH run
+                JitBench.main(java.util.Arrays.stream(args).filter(x -> !x.equals("--jit")).toArray(String[]::new));
+                return;
+            }
             if (a.equals("--tracepoints")) {
                 // tracepoint events and map operations from programs (TracepointBenchmark)
                 new Runner(new OptionsBuilder().include(TracepointBenchmark.class.getName()).build()).run();

@@ -3,6 +3,7 @@ package dev.kbpf.jit;
 import dev.kbpf.isa.Insn;
 import dev.kbpf.isa.Opcodes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,6 +99,9 @@ final class CountedLoop {
     static List<CountedLoop> find(ControlFlow flow, int[] blocks) {
         BitSet mine = new BitSet();
         for (int b : blocks) mine.set(b, Math.min(flow.blockEnd[b], flow.count));
+        // every jump of the subprogram as (target << 32 | source), sorted: who jumps into a candidate loop is a range
+        long[] jumps = mine.stream().filter(j -> ControlFlow.isJump(flow.insns[j]))
+                .mapToLong(j -> ((long) flow.target[j] << 32) | j).sorted().toArray();
         List<CountedLoop> loops = new ArrayList<>();
         for (int b : blocks) {
             if (b >= flow.count) continue;
@@ -105,18 +109,19 @@ final class CountedLoop {
             int h = flow.target[latch];
             if (!ControlFlow.isJump(flow.insns[latch]) || h < 0 || h > latch || !flow.leaders.get(h) || !mine.get(h)) continue;
             if (latch - h + 1 > MAX_LENGTH) continue;
-            CountedLoop loop = analyse(flow, mine, h, latch);
+            CountedLoop loop = analyse(flow, mine, jumps, h, latch);
             if (loop != null) loops.add(loop);
         }
         return loops;
     }
 
-    private static CountedLoop analyse(ControlFlow flow, BitSet mine, int h, int latch) {
+    private static CountedLoop analyse(ControlFlow flow, BitSet mine, long[] jumps, int h, int latch) {
         int end = latch + 1;
         // single entry: nothing outside the loop jumps past its header
-        for (int j = mine.nextSetBit(0); j >= 0; j = mine.nextSetBit(j + 1)) {
-            int t = flow.target[j];
-            if ((j < h || j >= end) && t > h && t < end && ControlFlow.isJump(flow.insns[j])) return null;
+        int from = Arrays.binarySearch(jumps, ((long) (h + 1) << 32));
+        for (int k = from < 0 ? -from - 1 : from; k < jumps.length && (int) (jumps[k] >>> 32) < end; k++) {
+            int j = (int) jumps[k];
+            if (j < h || j >= end) return null;
         }
         int[] writes = new int[11];
         int[] lastWrite = new int[11];

@@ -34,6 +34,16 @@ final class JitMemory {
         return span ^ Long.MIN_VALUE;
     }
 
+    /** Stands for an absent context: no byte of it can be read. */
+    private static final dev.kbpf.memory.Region NO_CONTEXT =
+            new dev.kbpf.memory.Region(dev.kbpf.memory.RegionKind.CONTEXT, "no context", new byte[0], 0, 0, true);
+
+    /** The context region of this run (never null: {@link #NO_CONTEXT} when none is attached). */
+    static dev.kbpf.memory.Region context(dev.kbpf.memory.AddressSpace mem) {
+        dev.kbpf.memory.Region r = mem.region(dev.kbpf.memory.AddressSpace.CONTEXT_ID);
+        return r == null ? NO_CONTEXT : r;
+    }
+
     static long load8(byte[] a, int i) { return a[i] & 0xffL; }
     static long load16(byte[] a, int i) { return (short) I16.get(a, i) & 0xffffL; }
     static long load32(byte[] a, int i) { return (int) I32.get(a, i) & 0xffffffffL; }

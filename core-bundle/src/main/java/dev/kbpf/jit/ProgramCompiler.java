@@ -65,7 +65,10 @@ final class ProgramCompiler {
 
     // local variable slots of a region method
     private static final int L_CTX = 0, L_ST = 1, L_ENTRY = 2, L_DEPTH = 3, L_MEM = 4, L_STACK = 5, L_FP = 6, L_PC = 7,
-            L_R0 = 8, L_LEFT = 30, L_EXC = 32, L_ADDR = 33, L_REGION = 35, L_TAIL = 36, L_EXC_OUT = 37, L_SITES = 38;
+            L_R0 = 8, L_LEFT = 30, L_EXC = 32, L_ADDR = 33, L_REGION = 35, L_TAIL = 36, L_EXC_OUT = 37,
+            L_CTX_OFF = 38, L_CTX_BYTES = 40, L_CTX_BASE = 41, L_CTX_SIZE = 42, L_SITES = 44;
+    /** The address of the context's first byte (region {@link dev.kbpf.memory.AddressSpace#CONTEXT_ID}). */
+    private static final long CTX_LOW = dev.kbpf.memory.Address.of(dev.kbpf.memory.AddressSpace.CONTEXT_ID, 0);
     /** Locals of one memory site's region cache: low address ^ MIN (long), span ^ MIN (long), bytes, base. */
     private static final int SITE_SLOTS = 6;
     private static final String REGION = "dev/kbpf/memory/Region";
@@ -293,6 +296,7 @@ final class ProgramCompiler {
         List<Object> locals = new ArrayList<>(List.of(CTX, "[J", INTEGER, INTEGER, MEM, "[B", INTEGER, INTEGER));
         for (int r = 0; r <= 11; r++) locals.add(LONG);   // r0-r10, left
         locals.addAll(List.of(TOP, LONG, REGION, EXECUTOR, "java/lang/RuntimeException"));   // exception, address, region, tail target, stepper result
+        locals.addAll(List.of(LONG, "[B", INTEGER, LONG));   // the context: an offset, its array, base and size
         for (int site = 0; site < sites; site++) locals.addAll(List.of(LONG, LONG, "[B", INTEGER));
         // versioned loops: the trip count, then each loop's low half of its induction variable and each guarded access's array and index
         int trips = L_SITES + SITE_SLOTS * sites;
@@ -361,6 +365,33 @@ final class ProgramCompiler {
         }
         mv.visitInsn(LCONST_0);
         mv.visitVarInsn(LSTORE, trips);
+        // the context, once per call of the method, when the verifier proved some load to read it
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, L_CTX_OFF);
+        if (readsContext(blocks)) {
+            mv.visitVarInsn(ALOAD, L_MEM);
+            mv.visitMethodInsn(INVOKESTATIC, JM, "context", "(L" + MEM + ";)L" + REGION + ";", false);
+            mv.visitVarInsn(ASTORE, L_REGION);
+            mv.visitVarInsn(ALOAD, L_REGION);
+            mv.visitMethodInsn(INVOKEVIRTUAL, REGION, "bytes", "()[B", false);
+            mv.visitVarInsn(ASTORE, L_CTX_BYTES);
+            mv.visitVarInsn(ALOAD, L_REGION);
+            mv.visitMethodInsn(INVOKEVIRTUAL, REGION, "base", "()I", false);
+            mv.visitVarInsn(ISTORE, L_CTX_BASE);
+            mv.visitVarInsn(ALOAD, L_REGION);
+            mv.visitMethodInsn(INVOKEVIRTUAL, REGION, "size", "()I", false);
+            mv.visitInsn(I2L);
+            mv.visitVarInsn(LSTORE, L_CTX_SIZE);
+            mv.visitInsn(ACONST_NULL);
+            mv.visitVarInsn(ASTORE, L_REGION);
+        } else {
+            mv.visitInsn(ACONST_NULL);
+            mv.visitVarInsn(ASTORE, L_CTX_BYTES);
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, L_CTX_BASE);
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, L_CTX_SIZE);
+        }
         for (LoopLocals l : loopLocals.values()) {
             mv.visitInsn(ICONST_0);
             mv.visitVarInsn(ISTORE, l.ivLow());
@@ -463,6 +494,19 @@ final class ProgramCompiler {
         return n - fastSites(loop).size();
     }
 
+    /** Whether a load in {@code blocks} reads the context as the verifier proved (the method then loads the context once). */
+    private boolean readsContext(int[] blocks) {
+        for (int b : blocks) {
+            for (int i = b; i < Math.min(flow.blockEnd[b], flow.count); i++) {
+                Insn in = flow.insns[i];
+                if (Opcodes.cls(in.opcode()) == Opcodes.LDX && pathOf(i, in, in.src(), Opcodes.sizeBytes(in.opcode()), false) == Path.CTX_HINT) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** How many loads and stores of block {@code b} take the cached checked path (each gets its own cache locals). */
     private int cachedSites(int b) {
         int n = 0;
@@ -478,14 +522,29 @@ final class ProgramCompiler {
     }
 
     /** How a memory instruction reaches its bytes. */
-    private enum Path { FRAME, STACK_HINT, CHECKED, GUARDED }
+    private enum Path {
+        /** Through {@code r10} at a constant offset inside the frame: the stack array at a constant index. */
+        FRAME,
+        /** The verifier proved it is the stack: the stack array, index from the address. */
+        STACK_HINT,
+        /** A load the verifier proved reads the context: the context's array, with one bounds compare. */
+        CTX_HINT,
+        /** Checked through the site's cache of the last region. */
+        CHECKED,
+        /** In a loop's fast copy, proved by its guard: the guard's array and index. */
+        GUARDED
+    }
 
     private Path pathOf(int i, Insn in, int base, int size, boolean atomic) {
         int index = ExecutionContext.STACK_SIZE + in.off();
         if (base == 10 && index >= 0 && index + size <= ExecutionContext.STACK_SIZE && (!atomic || (in.off() & (size - 1)) == 0)) {
             return Path.FRAME;
         }
-        if (!atomic && hints != null && hints.pointerKind(flow.slotOf[i]) == PointerKind.STACK) return Path.STACK_HINT;
+        if (!atomic && hints != null) {
+            PointerKind kind = hints.pointerKind(flow.slotOf[i]);
+            if (kind == PointerKind.STACK) return Path.STACK_HINT;
+            if (kind == PointerKind.CTX && Opcodes.cls(in.opcode()) == Opcodes.LDX) return Path.CTX_HINT;
+        }
         return Path.CHECKED;
     }
 
@@ -1218,16 +1277,71 @@ final class ProgramCompiler {
         private void loadInsn(int i, Insn in) {
             int size = Opcodes.sizeBytes(in.opcode());
             Path p = path(i, in, in.src(), size, false);
+            if (p == Path.CTX_HINT) {
+                contextLoad(i, in, size);
+                return;
+            }
             if (p == Path.CHECKED) cachedIndex(i, in, in.src(), size, false);
             else arrayIndex(p, i, in.src(), in.off());
             mv.visitMethodInsn(INVOKESTATIC, JM, "load" + size * 8, "([BI)J", false);
-            if (Opcodes.mode(in.opcode()) == Opcodes.MEMSX) {
-                mv.visitInsn(L2I);
-                if (size == 1) mv.visitInsn(I2B);
-                else if (size == 2) mv.visitInsn(I2S);
-                mv.visitInsn(I2L);
-            }
+            signExtend(in, size);
             store(in.dst());
+        }
+
+        /** For {@code ldxs*}: the loaded value sign-extended from its size. */
+        private void signExtend(Insn in, int size) {
+            if (Opcodes.mode(in.opcode()) != Opcodes.MEMSX) return;
+            mv.visitInsn(L2I);
+            if (size == 1) mv.visitInsn(I2B);
+            else if (size == 2) mv.visitInsn(I2S);
+            mv.visitInsn(I2L);
+        }
+
+        /**
+         * A load the verifier proved reads the context: straight from the context's array, which
+         * the method looked up once, after one compare ({@code 0 <= offset <= size - n}, as
+         * {@code (offset | (size - n - offset)) >= 0}). An access outside it (a context smaller
+         * than the program type's, or none) goes out of line to the address space, which faults
+         * exactly as the interpreter does.
+         */
+        private void contextLoad(int i, Insn in, int size) {
+            Label slow = new Label();
+            Label done = new Label();
+            address(in.src(), in.off());
+            lconst(mv, CTX_LOW);
+            mv.visitInsn(LSUB);
+            mv.visitVarInsn(LSTORE, L_CTX_OFF);
+            mv.visitVarInsn(LLOAD, L_CTX_OFF);
+            mv.visitVarInsn(LLOAD, L_CTX_SIZE);
+            lconst(mv, size);
+            mv.visitInsn(LSUB);
+            mv.visitVarInsn(LLOAD, L_CTX_OFF);
+            mv.visitInsn(LSUB);
+            mv.visitInsn(LOR);
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFLT, slow);
+            mv.visitVarInsn(ALOAD, L_CTX_BYTES);
+            mv.visitVarInsn(ILOAD, L_CTX_BASE);
+            mv.visitVarInsn(LLOAD, L_CTX_OFF);
+            mv.visitInsn(L2I);
+            mv.visitInsn(IADD);
+            mv.visitMethodInsn(INVOKESTATIC, JM, "load" + size * 8, "([BI)J", false);
+            signExtend(in, size);
+            store(in.dst());
+            target(done);
+            outOfLine.add(() -> {
+                target(slow);
+                pc(i);
+                mv.visitVarInsn(ALOAD, L_MEM);
+                mv.visitVarInsn(LLOAD, L_CTX_OFF);
+                lconst(mv, CTX_LOW);
+                mv.visitInsn(LADD);
+                mv.visitMethodInsn(INVOKEVIRTUAL, MEM, "load" + size * 8, "(J)J", false);
+                signExtend(in, size);
+                store(in.dst());
+                mv.visitJumpInsn(GOTO, done);
+            });
         }
 
         private void storeInsn(int i, Insn in) {

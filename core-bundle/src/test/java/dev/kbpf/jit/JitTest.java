@@ -266,4 +266,43 @@ class JitTest {
         assertArrayEquals(a.stack(), b.stack());
         assertEquals(50, b.stack()[2 * ExecutionContext.STACK_SIZE - 8], "the callback's frame is frame 1");
     }
+
+    /**
+     * Loads the verifier proved to read the context go straight to the context's array; a context
+     * smaller than the loads (or none) faults exactly as in the interpreter, at the same load.
+     */
+    @Test
+    void contextLoadsTheVerifierProvedReadTheContextArrayAndFaultLikeTheInterpreterOutsideIt() {
+        List<Insn> p = List.of(
+                op(LDX | MEM | W, 0, 1, 4, 0),
+                op(LDX | MEMSX | B, 2, 1, 20, 0),
+                op(ALU64 | X | ADD, 0, 2, 0, 0),
+                op(LDX | MEM | DW, 3, 1, 8, 0),
+                op(ALU64 | X | XOR, 0, 3, 0, 0),
+                exit());
+        dev.kbpf.exec.AccessHints ctxLoads = slot -> slot <= 3 && slot != 2 ? dev.kbpf.exec.PointerKind.CTX : dev.kbpf.exec.PointerKind.UNKNOWN;
+        ExecutableProgram program = new ExecutableProgram(p, FunctionTable.EMPTY, FunctionTable.EMPTY, ctxLoads);
+        JitExecutor jit = Jit.compileStrict(program);
+        assertTrue(jit.bytecodeListing().contains("context"), "the method looks the context up once");
+        Random rnd = new Random(7);
+        for (int size : new int[] {24, 64, 21, 20, 16, 12, 8, 3, 0, -1}) {
+            for (int round = 0; round < 3; round++) {
+                byte[] record = size < 0 ? null : new byte[size];
+                if (record != null) rnd.nextBytes(record);
+                assertEquals(outcome(new Interpreter(program), record), outcome(jit, record), "context of " + size + " bytes");
+            }
+        }
+    }
+
+    /** r0 or the fault, with the context {@code record} (none when null) in r1. */
+    private static String outcome(Executor e, byte[] record) {
+        ExecutionContext ctx = new ExecutionContext();
+        long r1 = record == null ? dev.kbpf.memory.Address.of(dev.kbpf.memory.AddressSpace.CONTEXT_ID, 0)
+                : ctx.setContext(Region.of(RegionKind.CONTEXT, "record", record.clone()));
+        try {
+            return "r0=" + e.run(ctx, r1);
+        } catch (ExecutionFault f) {
+            return f.kind() + " at " + f.slot() + ": " + f.getMessage();
+        }
+    }
 }
