@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * per run ({@link RunnableEnv}). Both must end the same way (r0, or the same fault at the same
  * instruction with the same message, after the same number of instructions), and leave the same
  * context bytes, the same map contents, ring buffer and perf records, and the same helper and
- * kfunc calls with the same argument registers and results, in the same order. Each input is run
+ * kfunc calls with the same argument registers and results, in the same order. The last
+ * {@value #SHORT_CONTEXTS} inputs of each case have a context of a random length below the program
+ * type's, so loads past its end fault. Each input is run
  * again with an instruction budget that stops the program part way: both executors must stop at
  * the same instruction, having done the same things.
  */
@@ -27,6 +29,8 @@ class AcceptedCasesInBothExecutorsTest {
     private static final long SEED = 0xACCE_97EDL;
     /** Runs per case, each with inputs of its own. */
     private static final int INPUTS = 8;
+    /** The last inputs have a context shorter than the program type's: loads past its end fault, alike in both. */
+    private static final int SHORT_CONTEXTS = 2;
     /** The accepted cases of the table when this test was written; it may grow, never shrink. */
     private static final int ACCEPTED_FLOOR = 161;
 
@@ -52,15 +56,16 @@ class AcceptedCasesInBothExecutorsTest {
             boolean calls = false;
             for (int i = 0; i < INPUTS; i++) {
                 long seed = SEED * 31 + c.name.hashCode() * 1_000_003L + i;
-                RunnableEnv.Outcome expected = RunnableEnv.run(interpreted, interpretedTarget, env, c.type, seed);
-                RunnableEnv.Outcome actual = RunnableEnv.run(jited, jitedTarget, env, c.type, seed);
+                boolean shortContext = i >= INPUTS - SHORT_CONTEXTS;
+                RunnableEnv.Outcome expected = RunnableEnv.run(interpreted, interpretedTarget, env, c.type, seed, RunnableEnv.FULL_BUDGET, shortContext);
+                RunnableEnv.Outcome actual = RunnableEnv.run(jited, jitedTarget, env, c.type, seed, RunnableEnv.FULL_BUDGET, shortContext);
                 String where = "case '" + c.name + "', input " + i + " (seed " + seed + ")";
                 String difference = expected.difference(actual);
                 if (difference != null) fail(where + ": the interpreter and the JIT differ in " + difference);
                 if (expected.instructions() > 1) { // the same inputs with a budget that runs out part way
                     long budget = 1 + Math.floorMod(seed * 0x5DEECE66DL, expected.instructions() - 1);
-                    difference = RunnableEnv.run(interpreted, interpretedTarget, env, c.type, seed, budget)
-                            .difference(RunnableEnv.run(jited, jitedTarget, env, c.type, seed, budget));
+                    difference = RunnableEnv.run(interpreted, interpretedTarget, env, c.type, seed, budget, shortContext)
+                            .difference(RunnableEnv.run(jited, jitedTarget, env, c.type, seed, budget, shortContext));
                     if (difference != null) fail(where + ", budget " + budget + ": the interpreter and the JIT differ in " + difference);
                     stopped++;
                 }

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * fault, after the same number of instructions) and leave the same context, map values, map keys,
  * ring buffer records and helper calls.
  *
- * <p>Each program runs on {@value #INPUTS} inputs with a budget it never spends, then once more
+ * <p>Each program runs on {@value #INPUTS} inputs with a budget it never spends — one of them with
+ * a context shorter than the program may read, so that loads past its end fault — then once more
  * with a budget that stops it part way (drawn below what the interpreter executed): both
  * executors must stop at the same instruction having done the same things. Every
  * {@value #UNHINTED_EVERY}th program is also compiled without hints, so the JIT's checked
@@ -50,6 +51,8 @@ class VerifiedProgramsInBothExecutorsTest {
     private static final int REQUIRED = 100_000;
     /** Runs of each program with a full budget, each on inputs of its own. */
     private static final int INPUTS = 2;
+    /** The input whose context is shorter than a tracepoint record may be (reads past its end fault). */
+    private static final int SHORT_CONTEXT_INPUT = 1;
     /** Every this many programs, the JIT also compiles the program without hints (every access checked). */
     private static final int UNHINTED_EVERY = 8;
 
@@ -62,7 +65,8 @@ class VerifiedProgramsInBothExecutorsTest {
     /** What the workers count. */
     private static final class Tally {
         final LongAdder accepted = new LongAdder(), runs = new LongAdder(), stoppedByBudget = new LongAdder(), withCalls = new LongAdder(),
-                withCallbacks = new LongAdder(), versioned = new LongAdder(), callingHelpers = new LongAdder(), unhinted = new LongAdder();
+                withCallbacks = new LongAdder(), versioned = new LongAdder(), callingHelpers = new LongAdder(), unhinted = new LongAdder(),
+                faulted = new LongAdder();
     }
 
     @Test
@@ -103,10 +107,11 @@ class VerifiedProgramsInBothExecutorsTest {
             pool.awaitTermination(10, TimeUnit.SECONDS);
         }
         if (!failures.isEmpty()) fail(failures.size() + " program(s) differ; the first:\n" + failures.values().iterator().next());
-        System.out.printf("interpreter vs JIT: %d verifier-accepted programs of %d agree on %d runs, %d of them stopped by the budget part way"
+        System.out.printf("interpreter vs JIT: %d verifier-accepted programs of %d agree on %d runs, %d of them stopped by the budget part way,"
+                        + " %d faulting on a short context"
                         + " (%d with local calls, %d with bpf_loop callbacks, %d with versioned loops; %d runs calling helpers;"
                         + " %d also compiled without hints); %d thread(s), %.1f s%n",
-                tally.accepted.sum(), PROGRAMS, tally.runs.sum(), tally.stoppedByBudget.sum(), tally.withCalls.sum(), tally.withCallbacks.sum(),
+                tally.accepted.sum(), PROGRAMS, tally.runs.sum(), tally.stoppedByBudget.sum(), tally.faulted.sum(), tally.withCalls.sum(), tally.withCallbacks.sum(),
                 tally.versioned.sum(), tally.callingHelpers.sum(), tally.unhinted.sum(), threads, (System.nanoTime() - start) / 1e9);
         long n = tally.accepted.sum();
         assertTrue(n >= REQUIRED, "only " + n + " accepted programs compared, " + REQUIRED + " required");
@@ -125,9 +130,13 @@ class VerifiedProgramsInBothExecutorsTest {
         long executed = 0;
         for (int k = 0; k < INPUTS; k++) {
             long inputs = seedOf(i) * 31 + k;
-            RunnableEnv.Outcome expected = RunnableEnv.run(interpreted, interpretedTarget, env, ProgType.TRACEPOINT, inputs);
-            String difference = expected.difference(RunnableEnv.run(jited, jitedTarget, env, ProgType.TRACEPOINT, inputs));
-            if (difference != null) return ", input " + k + ": the interpreter and the JIT differ in " + difference;
+            boolean shortContext = k == SHORT_CONTEXT_INPUT;
+            RunnableEnv.Outcome expected = RunnableEnv.run(interpreted, interpretedTarget, env, ProgType.TRACEPOINT, inputs, RunnableEnv.FULL_BUDGET,
+                    shortContext);
+            String difference = expected.difference(RunnableEnv.run(jited, jitedTarget, env, ProgType.TRACEPOINT, inputs, RunnableEnv.FULL_BUDGET,
+                    shortContext));
+            if (difference != null) return ", input " + k + (shortContext ? " (short context)" : "") + ": the interpreter and the JIT differ in " + difference;
+            if (expected.end().startsWith("fault")) tally.faulted.increment();
             tally.runs.increment();
             if (!expected.calls().isEmpty()) tally.callingHelpers.increment();
             if (k == 0) executed = expected.instructions();
