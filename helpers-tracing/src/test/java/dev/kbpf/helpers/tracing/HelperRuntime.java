@@ -44,9 +44,12 @@ final class HelperRuntime implements AutoCloseable {
 
     HelperRuntime() { this(true); }
 
-    HelperRuntime(boolean jit) {
+    HelperRuntime(boolean jit) { this(jit, TracingHelpers.create()); }
+
+    /** A runtime whose helper provider offers {@code helpers} (this bundle's, wrapped or with a fixed clock). */
+    HelperRuntime(boolean jit, List<dev.kbpf.spi.BpfHelper> helpers) {
         sysctls.set(StandardSysctls.BPF_JIT_ENABLE.name(), jit ? 1 : 0, Credentials.root());
-        bpf.addHelperProvider(PROVIDER, PROVIDER_NAME, TracingHelpers.create());
+        bpf.addHelperProvider(PROVIDER, PROVIDER_NAME, helpers);
     }
 
     /** Loads a program (GPL, root), with the verifier's log in the exception when it is refused. */
