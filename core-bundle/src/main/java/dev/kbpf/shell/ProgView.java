@@ -7,11 +7,11 @@ import java.util.Locale;
 /**
  * A loaded program as {@code prog list}, {@code prog show} and {@code prog load} print it; in JSON
  * with bpftool's names where bpftool has one ({@code id}, {@code type}, {@code name}, {@code tag},
- * {@code loaded_at}, {@code map_ids}). The type is Linux's name in lower case, as bpftool prints it.
+ * {@code loaded_at}, {@code map_ids}, {@code bytes_jited}: here the size of the JVM class the JIT made). The type is Linux's name in lower case, as bpftool prints it.
  */
 public record ProgView(int id, String name, String type, String tag, int insns, boolean jited, boolean destructive,
                        String loadedAt, List<Integer> mapIds, List<String> helpers, List<String> kfuncs,
-                       long verificationNs, int processedInsns, long jitCompileNs, int jitedBytes) {
+                       long verificationNs, int processedInsns, long jitCompileNs, int bytesJited) {
 
     public static ProgView of(ProgInfo p) {
         return new ProgView(p.id(), p.name(), p.type().name().toLowerCase(Locale.ROOT), p.tag(), p.insnCount(), p.jited(),
@@ -28,7 +28,7 @@ public record ProgView(int id, String name, String type, String tag, int insns, 
         field(sb, "tag", tag);
         field(sb, "insns", Integer.toString(insns));
         field(sb, "jited", !jited ? "no (interpreter)"
-                : String.format(Locale.ROOT, "yes, %d bytes of JVM class compiled in %.3f ms", jitedBytes, jitCompileNs / 1e6));
+                : String.format(Locale.ROOT, "yes, %d bytes of JVM class compiled in %.3f ms", bytesJited, jitCompileNs / 1e6));
         field(sb, "destructive", destructive ? "yes" : "no");
         field(sb, "loaded_at", loadedAt == null ? "-" : loadedAt);
         field(sb, "map_ids", join(mapIds));

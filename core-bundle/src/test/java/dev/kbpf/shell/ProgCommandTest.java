@@ -72,6 +72,8 @@ class ProgCommandTest {
         assertEquals("bpf_map_lookup_elem", p.get("helpers").get(0).asText());
         assertFalse(progs.get(0).get("jited").asBoolean());
         assertTrue(progs.get(1).get("jited").asBoolean());
+        assertEquals(2_345, progs.get(1).get("bytes_jited").asInt(), "bpftool's name for the size of the JIT's code");
+        assertEquals(0, progs.get(0).get("bytes_jited").asInt());
         assertEquals(progs, Fixtures.json(shell.run("bpf:prog -j list")), "-j anywhere on the line");
     }
 
@@ -81,6 +83,8 @@ class ProgCommandTest {
         assertTrue(out.contains("name:        count"), out);
         assertTrue(out.contains("type:        tracepoint"), out);
         assertTrue(out.contains("jited:       no (interpreter)"), out);
+        String jited = shell.run("bpf:prog show " + jitProg);
+        assertTrue(jited.contains("jited:       yes, 2345 bytes of JVM class compiled in 0.456 ms"), jited);
         assertEquals(tpProg, Fixtures.json(shell.run("bpf:prog show id " + tpProg + " --json")).get("id").asInt());
         String err = shell.fail("bpf:prog show 99");
         assertTrue(err.startsWith("ENOENT (errno 2): no program 99"), err);
