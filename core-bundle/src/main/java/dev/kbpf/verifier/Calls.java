@@ -284,7 +284,7 @@ final class Calls {
                 if (read) {
                     for (long o = lo; o < hi + size; o++) {
                         byte t = f.stack[(int) (-o - 1)];
-                        if (t == FuncFrame.INVALID) {
+                        if (t == FuncFrame.INVALID && !c.allowUninitStack) {
                             throw Reject.acces("invalid indirect read from stack R%d off %d+%d size %d", regno, lo, o - lo, size);
                         }
                         if (t == FuncFrame.SPILL) {

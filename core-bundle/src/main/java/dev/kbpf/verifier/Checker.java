@@ -44,6 +44,8 @@ final class Checker {
     final Insn[] insns;
     final ProgType progType;
     final boolean allowPtrLeaks;
+    /** Linux's {@code env->allow_uninit_stack} ({@code bpf_allow_uninit_stack}: CAP_PERFMON): reading stack never written gives an unknown value. */
+    final boolean allowUninitStack;
     final boolean bpfCapable;
     final boolean strictAlignment;
     final ContextLayout ctxLayout;
@@ -83,6 +85,7 @@ final class Checker {
         this.insns = in.insns().toArray(new Insn[0]);
         this.progType = in.progType();
         this.allowPtrLeaks = in.credentials().has(Capability.CAP_PERFMON);
+        this.allowUninitStack = in.credentials().has(Capability.CAP_PERFMON);
         this.bpfCapable = in.credentials().has(Capability.CAP_BPF);
         this.strictAlignment = (in.loadFlags() & LoadFlags.BPF_F_STRICT_ALIGNMENT) != 0;
         ContextLayout l = env.contextLayout(progType);

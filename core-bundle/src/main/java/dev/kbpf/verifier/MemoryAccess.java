@@ -305,7 +305,9 @@ final class MemoryAccess {
             }
             // the read goes past the spilled bytes: those must have been written
             for (int i = 0; i < size; i++) {
-                if (f.stack[-(off + i) - 1] == FuncFrame.INVALID) throw Reject.acces("invalid read from stack off %d+%d size %d", off, i, size);
+                if (f.stack[-(off + i) - 1] == FuncFrame.INVALID && !c.allowUninitStack) {
+                    throw Reject.acces("invalid read from stack off %d+%d size %d", off, i, size);
+                }
             }
             if (out != null) out.setScalar(Scalar.unknownOfSize(size));
             return;
@@ -318,7 +320,9 @@ final class MemoryAccess {
             else if (t == FuncFrame.SPILL) {
                 RegState sp = f.spilled[b / 8];
                 if (sp != null && sp.isPointer() && !c.allowPtrLeaks) throw Reject.acces("leaking pointer from stack off %d", off);
-            } else if (t != FuncFrame.MISC) throw Reject.acces("invalid read from stack off %d+%d size %d", off, i, size);
+            } else if (t != FuncFrame.MISC && !(t == FuncFrame.INVALID && c.allowUninitStack)) {
+                throw Reject.acces("invalid read from stack off %d+%d size %d", off, i, size);
+            }
         }
         if (out != null) {
             if (zeros == size) out.setConst(0);
@@ -348,7 +352,7 @@ final class MemoryAccess {
                 }
                 f.stack[b] = FuncFrame.MISC;
             } else {
-                if (t == FuncFrame.INVALID) {
+                if (t == FuncFrame.INVALID && !c.allowUninitStack) {
                     throw Reject.acces("invalid variable-offset read from stack R%d var_off=%s off=%d size=%d", regno, tnumText(v), off, size);
                 }
                 if (t == FuncFrame.SPILL) {

@@ -35,8 +35,7 @@
  * <li>Combined stack of every call chain and the log's statistics.</li>
  * </ol>
  *
- * <p><b>Differences from Linux</b> (deliberate or not yet done): reading uninitialised stack is
- * refused even with CAP_PERFMON; packet pointers ({@code xdp_md.data}) are plain scalars, so
+ * <p><b>Differences from Linux</b> (deliberate or not yet done): packet pointers ({@code xdp_md.data}) are plain scalars, so
  * direct packet access is not supported; precision is computed statically, which is sound but
  * keeps a little more precision than Linux (a few more states); kfunc lookup failures and an absent
  * registry give {@code ENOENT}; the destructive rails 3 and 4 give {@code EPERM}.

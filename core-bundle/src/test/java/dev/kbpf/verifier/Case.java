@@ -54,6 +54,13 @@ final class Case {
 
     Case creds(Credentials c) { this.creds = c; return this; }
 
+    /**
+     * Loaded by a holder of CAP_BPF without CAP_PERFMON, as a socket filter (a tracing type needs
+     * CAP_PERFMON to load at all): Linux then refuses to read stack never written
+     * ({@code allow_uninit_stack} is CAP_PERFMON's).
+     */
+    Case withoutPerfmon() { return type(ProgType.SOCKET_FILTER).creds(Credentials.of(dev.kbpf.api.Capability.CAP_BPF)); }
+
     Case flags(int f) { this.flags = f; return this; }
 
     Case level(int l) { this.logLevel = l; return this; }
