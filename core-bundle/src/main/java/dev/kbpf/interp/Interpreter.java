@@ -50,6 +50,12 @@ public final class Interpreter implements Executor {
     private final int[] indexOf;
     private final HelperFunction[] helpers;
     private final HelperFunction[] kfuncs;
+    /**
+     * What one instruction costs of the budget: always 1, but a field, not a literal, so that the
+     * budget counter is no counted-loop induction variable for HotSpot's C2 (see {@link #execute}).
+     * Never make it a constant ({@code final long insnCost = 1;} would be one: javac inlines it).
+     */
+    private final long insnCost;
 
     /** Pre-decodes {@code program}; throws {@link dev.kbpf.exec.InvalidProgramException} for malformed instructions. */
     public Interpreter(ExecutableProgram program) {
@@ -61,6 +67,7 @@ public final class Interpreter implements Executor {
         this.indexOf = d.indexOf();
         this.helpers = program.helpers().toArray();
         this.kfuncs = program.kfuncs().toArray();
+        this.insnCost = 1;
     }
 
     @Override
@@ -80,7 +87,22 @@ public final class Interpreter implements Executor {
         return execute(ctx, indexOf[entrySlot], frame, r1, r2, r3, r4, r5);
     }
 
-    /** Runs from instruction index {@code entry} in frame {@code base} until that frame exits. */
+    /**
+     * Runs from instruction index {@code entry} in frame {@code base} until that frame exits.
+     *
+     * <p>The budget counter {@code left} is decremented by {@link #insnCost}, a field C2 cannot
+     * fold, never by the literal 1. With a constant stride C2 takes {@code --left < 0} for the
+     * exit test of a {@code long} counted loop and splits the loop into a nest (an int inner loop
+     * over at most 2^31 instructions); for that inner loop it adds loop predicates
+     * ({@code PhaseIdealLoop::transform_long_counted_loop}) and hoists into them the range check
+     * of {@code code[pc]}: in a run without taken jumps or local calls (a typical tracing program)
+     * {@code pc} grows by one per instruction like the counter, so C2 checks {@code code} for the
+     * whole budget's worth of instructions at loop entry — and that check fails on every run
+     * ({@code uncommon_trap reason='predicate' action='maybe_recompile'} at the back branch). The
+     * predicates of such a nest are only given up after {@code -XX:PerMethodTrapLimit} (100) of
+     * these traps, i.e. about 100 recompilations of this method and 10-15 s of microsecond-slow
+     * events. A non-constant stride makes this an ordinary loop, which has no such predicates.
+     */
     private long execute(ExecutionContext ctx, int entry, int base, long r1, long r2, long r3, long r4, long r5) {
         // allocated here, with a constant length, so the JIT drops the bounds checks of r[x & 15]
         final long[] r = new long[16];
@@ -101,7 +123,7 @@ public final class Interpreter implements Executor {
         try {
             for (;;) {
                 long w = code[pc];
-                if (--left < 0) throw budgetSpent(pc, budget);   // exact: the JIT faults at the same instruction
+                if ((left -= insnCost) < 0) throw budgetSpent(pc, budget);   // exact: the JIT faults at the same instruction
                 int dst = (int) w >>> 8 & 15;
                 int src = (int) w >>> 12 & 15;
                 switch ((int) w & 0xff) {
