@@ -59,23 +59,25 @@ import org.openjdk.jmh.annotations.Warmup;
  * reports the benchmark as failed) unless every fired event produced exactly one intact record and
  * one atomic increment: the figure cannot silently be that of dropped records.
  *
- * <h2>Warm-up: 20 s</h2>
- * The interpreter needs it. HotSpot's C2 compiles {@code Interpreter.execute} with loop
- * predicates that the dispatch loop's back-edge keeps failing ({@code uncommon_trap
- * reason='predicate' action='maybe_recompile'} at the loop's {@code goto}); each failure throws the
- * compiled code away and recompiles the 4 KB method, until the method's trap limit
- * ({@code -XX:PerMethodTrapLimit}, 100) is reached and C2 compiles it without them. On this 2-core
- * shared machine that took about 12 s (seen with {@code -XX:+LogCompilation}); before it an
- * interpreted event costs microseconds, after it some hundred nanoseconds. The 3 s warm-up used
- * before measured that recompilation, not the interpreter. The JIT's programs are stable within a
- * second.
+ * <h2>Warm-up: 5 s</h2>
+ * Enough for the JIT's programs and, since {@code Interpreter.execute} is compiled once, for the
+ * interpreter too: both are at their steady cost from the second one-second warm-up iteration on.
+ * It used to take 20 s: C2 compiled the interpreter's loop as a long counted loop (the budget
+ * counter) with a loop predicate checking {@code code[pc]} for the whole budget, which failed on
+ * every run of these straight-line programs ({@code uncommon_trap reason='predicate'} at the
+ * loop's back branch), so the method was recompiled about 100 times (up to
+ * {@code -XX:PerMethodTrapLimit}) and events cost microseconds for the first 5-15 s. The
+ * interpreter now advances {@code pc} by a step C2 cannot fold, which keeps that check out of the
+ * predicates (see {@code Interpreter.execute}); {@code -XX:+LogCompilation} shows one C2
+ * compilation of it. If warm-up iterations ever again cost far more than the measured ones, look
+ * for {@code <uncommon_trap thread=} elements in such a log before raising the warm-up.
  *
  * <p>{@code bin/bench --tracepoints} runs it; report figures as ratios within one run.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 20, time = 1)
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class TracepointBenchmark {

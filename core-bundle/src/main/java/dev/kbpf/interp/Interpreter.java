@@ -50,6 +50,12 @@ public final class Interpreter implements Executor {
     private final int[] indexOf;
     private final HelperFunction[] helpers;
     private final HelperFunction[] kfuncs;
+    /**
+     * How far {@code pc} moves after an instruction that does not jump: always 1, but a field, not
+     * a literal, so that C2 never sees {@code pc} as an induction variable (see {@link #execute}).
+     * Keep it a blank final: {@code final int insnStep = 1;} would be a constant that javac inlines.
+     */
+    private final int insnStep;
 
     /** Pre-decodes {@code program}; throws {@link dev.kbpf.exec.InvalidProgramException} for malformed instructions. */
     public Interpreter(ExecutableProgram program) {
@@ -61,6 +67,7 @@ public final class Interpreter implements Executor {
         this.indexOf = d.indexOf();
         this.helpers = program.helpers().toArray();
         this.kfuncs = program.kfuncs().toArray();
+        this.insnStep = 1;
     }
 
     @Override
@@ -80,7 +87,24 @@ public final class Interpreter implements Executor {
         return execute(ctx, indexOf[entrySlot], frame, r1, r2, r3, r4, r5);
     }
 
-    /** Runs from instruction index {@code entry} in frame {@code base} until that frame exits. */
+    /**
+     * Runs from instruction index {@code entry} in frame {@code base} until that frame exits.
+     *
+     * <p><b>Why {@code pc += step}, not {@code pc++}.</b> The budget counter ({@code --left < 0},
+     * stride 1, a {@code long}) makes this loop a long counted loop for HotSpot's C2, which splits
+     * it into a loop nest and gives the inner loop new loop predicates
+     * ({@code PhaseIdealLoop::transform_long_counted_loop}). In a run without taken jumps or local
+     * calls — a typical tracing program — {@code pc} then also grows by a constant 1 per
+     * iteration, so C2 hoists the range check of {@code code[pc]} into those predicates, checking
+     * at loop entry that {@code code} holds the whole budget's worth of instructions (up to 2^31).
+     * It never does: the predicate fails on the first run ({@code uncommon_trap reason='predicate'
+     * action='maybe_recompile'} at the loop's back branch), the method is recompiled with the same
+     * predicate, and so on — C2 gives these predicates up only once the method has had
+     * {@code -XX:PerMethodTrapLimit} (100) predicate traps: about 100 recompilations and 10-15 s of
+     * events costing microseconds. With a step C2 cannot fold, {@code pc} is no induction
+     * variable and its range check stays in the loop (where it always held); the budget loop
+     * keeps its counted-loop shape, which the steady state profits from.
+     */
     private long execute(ExecutionContext ctx, int entry, int base, long r1, long r2, long r3, long r4, long r5) {
         // allocated here, with a constant length, so the JIT drops the bounds checks of r[x & 15]
         final long[] r = new long[16];
@@ -91,6 +115,7 @@ public final class Interpreter implements Executor {
         r[5] = r5;
         r[10] = ExecutionContext.framePointer(base);
         final long[] code = this.code;
+        final int step = insnStep;   // 1; see the method comment
         final AddressSpace mem = ctx.memory();
         final long budget = ctx.instructionBudget();
         long left = budget;
@@ -291,7 +316,7 @@ public final class Interpreter implements Executor {
                             "execution ran past the last instruction without exit", null);
                     default -> throw new IllegalStateException("internal opcode " + ((int) w & 0xff) + " at instruction " + slotOf[pc]);
                 }
-                pc++;
+                pc += step;
             }
         } catch (MemoryFault f) {
             ExecutionFault fault = new ExecutionFault(ExecutionFault.Kind.MEMORY, slotOf[pc], f.getMessage(), f);
