@@ -13,7 +13,6 @@ import dev.kbpf.api.ProgType;
 import dev.kbpf.api.TestRunResult;
 import dev.kbpf.api.Tracepoint;
 import dev.kbpf.api.TracepointField;
-import dev.kbpf.exec.AccessHints;
 import dev.kbpf.exec.ExecutableProgram;
 import dev.kbpf.exec.ExecutionContext;
 import dev.kbpf.exec.ExecutionFault;
@@ -234,7 +233,7 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener, dev.kbpf.sp
         List<Insn> xlated = xlate(insns, attr.fdArray());
         int id = nextProgId.getAndIncrement();
         String name = attr.name().length() > 15 ? attr.name().substring(0, 15) : attr.name();
-        ExecutableProgram exe = new ExecutableProgram(xlated, helpers.functions(), kfuncs.build(), hints(facts));
+        ExecutableProgram exe = new ExecutableProgram(xlated, helpers.functions(), kfuncs.build(), facts.accessHints());
         Executor executor;
         try {
             // net.core.bpf_jit_enable chooses for new loads; a program the JIT cannot compile is interpreted
@@ -338,20 +337,6 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener, dev.kbpf.sp
         MapMemory.Bound b = mapMemory.byMapId(mapId);
         if (b == null) throw new BpfException(Errno.EBADF, "no map with id " + mapId);
         return b;
-    }
-
-    private static AccessHints hints(ProgramFacts facts) {
-        dev.kbpf.exec.PointerKind[] kinds = new dev.kbpf.exec.PointerKind[facts.length()];
-        for (int pc = 0; pc < kinds.length; pc++) {
-            kinds[pc] = switch (facts.accessKind(pc)) {
-                case CTX -> dev.kbpf.exec.PointerKind.CTX;
-                case STACK -> dev.kbpf.exec.PointerKind.STACK;
-                case MAP_VALUE -> dev.kbpf.exec.PointerKind.MAP_VALUE;
-                case MEM -> dev.kbpf.exec.PointerKind.MEM;
-                default -> dev.kbpf.exec.PointerKind.UNKNOWN;
-            };
-        }
-        return pc -> pc >= 0 && pc < kinds.length ? kinds[pc] : dev.kbpf.exec.PointerKind.UNKNOWN;
     }
 
     @Override

@@ -33,6 +33,25 @@ public final class ProgramFacts {
     /** The memory kind of the load/store/atomic at {@code insn}; {@link PointerKind#NONE} for other instructions. */
     public PointerKind accessKind(int insn) { return accessKinds[insn]; }
 
+    /**
+     * The pointer kinds as executors take them ({@link dev.kbpf.exec.AccessHints}, by instruction
+     * slot): what lets the interpreter and the JIT skip a region look-up where the verifier proved
+     * it. Map keys and mixed kinds stay unknown (the executor checks them).
+     */
+    public dev.kbpf.exec.AccessHints accessHints() {
+        dev.kbpf.exec.PointerKind[] kinds = new dev.kbpf.exec.PointerKind[accessKinds.length];
+        for (int pc = 0; pc < kinds.length; pc++) {
+            kinds[pc] = switch (accessKinds[pc]) {
+                case CTX -> dev.kbpf.exec.PointerKind.CTX;
+                case STACK -> dev.kbpf.exec.PointerKind.STACK;
+                case MAP_VALUE -> dev.kbpf.exec.PointerKind.MAP_VALUE;
+                case MEM -> dev.kbpf.exec.PointerKind.MEM;
+                default -> dev.kbpf.exec.PointerKind.UNKNOWN;
+            };
+        }
+        return pc -> pc >= 0 && pc < kinds.length ? kinds[pc] : dev.kbpf.exec.PointerKind.UNKNOWN;
+    }
+
     /** For a map value access that always hits the same map, that map. */
     public Optional<MapInfo> accessMap(int insn) { return Optional.ofNullable(accessMaps[insn]); }
 

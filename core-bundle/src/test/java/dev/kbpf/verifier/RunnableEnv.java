@@ -3,7 +3,6 @@ package dev.kbpf.verifier;
 import dev.kbpf.api.Errno;
 import dev.kbpf.api.MapType;
 import dev.kbpf.api.ProgType;
-import dev.kbpf.exec.AccessHints;
 import dev.kbpf.exec.ExecutableProgram;
 import dev.kbpf.exec.ExecutionContext;
 import dev.kbpf.exec.ExecutionFault;
@@ -89,23 +88,9 @@ final class RunnableEnv {
             xlated.set(pc + 1, new Insn(0, 0, 0, 0, (int) (value >>> 32)));
             pc++;
         }
-        return new ExecutableProgram(xlated, HELPERS, KFUNCS, facts == null ? null : hints(facts));
+        return new ExecutableProgram(xlated, HELPERS, KFUNCS, facts == null ? null : facts.accessHints());
     }
 
-    /** The verifier's pointer kinds as executors take them (what the runtime does at load). */
-    static AccessHints hints(ProgramFacts facts) {
-        dev.kbpf.exec.PointerKind[] kinds = new dev.kbpf.exec.PointerKind[facts.length()];
-        for (int pc = 0; pc < kinds.length; pc++) {
-            kinds[pc] = switch (facts.accessKind(pc)) {
-                case CTX -> dev.kbpf.exec.PointerKind.CTX;
-                case STACK -> dev.kbpf.exec.PointerKind.STACK;
-                case MAP_VALUE -> dev.kbpf.exec.PointerKind.MAP_VALUE;
-                case MEM -> dev.kbpf.exec.PointerKind.MEM;
-                default -> dev.kbpf.exec.PointerKind.UNKNOWN;
-            };
-        }
-        return pc -> pc >= 0 && pc < kinds.length ? kinds[pc] : dev.kbpf.exec.PointerKind.UNKNOWN;
-    }
 
     /** The tail-call target, made by {@code factory} like the program itself. */
     static Executor tailTarget(ExecutorFactory factory) {
