@@ -14,17 +14,20 @@ import java.util.List;
  * @param verifierLog the log of its load, when a log level was asked for
  * @param jitCompileNanos how long the JIT took to compile it at load time (0 for the interpreter)
  * @param jitedBytes  the size of the JVM class the JIT generated for it (bpftool's {@code bytes_jited}; 0 for the interpreter)
+ * @param runTimeNanos time spent in its runs while {@code kernel.bpf_stats_enabled} was 1 (bpftool's {@code run_time_ns})
+ * @param runCount    its runs while {@code kernel.bpf_stats_enabled} was 1 (bpftool's {@code run_cnt})
  */
 public record ProgInfo(int id, String name, ProgType type, String tag, int insnCount, boolean jited, boolean destructive,
                        Instant loadedAt, List<Integer> mapIds, List<String> helpers, List<String> kfuncs,
-                       long verificationNanos, int processedInsns, String verifierLog, long jitCompileNanos, int jitedBytes) {
+                       long verificationNanos, int processedInsns, String verifierLog, long jitCompileNanos, int jitedBytes,
+                       long runTimeNanos, long runCount) {
 
     /** Without JIT figures (an interpreted program, or a caller that has none). */
     public ProgInfo(int id, String name, ProgType type, String tag, int insnCount, boolean jited, boolean destructive,
                     Instant loadedAt, List<Integer> mapIds, List<String> helpers, List<String> kfuncs,
                     long verificationNanos, int processedInsns, String verifierLog) {
         this(id, name, type, tag, insnCount, jited, destructive, loadedAt, mapIds, helpers, kfuncs, verificationNanos, processedInsns,
-                verifierLog, 0, 0);
+                verifierLog, 0, 0, 0, 0);
     }
 
     public ProgInfo {

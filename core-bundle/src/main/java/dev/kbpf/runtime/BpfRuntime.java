@@ -98,7 +98,13 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener, dev.kbpf.sp
         this.tracePipe = new TraceBuffer(4096, machine::uptimeNanos);
         this.services = new RuntimeServices(mapMemory, tracePipe, this);
         this.runs = ThreadLocal.withInitial(() -> new ProgramRun(regions, services));
+        this.statsEnabled = sysctls.get(StandardSysctls.BPF_STATS_ENABLED) != 0;
+        sysctls.addListener(statsSwitch);
     }
+
+    private final dev.kbpf.sysctl.SysctlListener statsSwitch = change -> {
+        if (change.sysctl().name().equals(StandardSysctls.BPF_STATS_ENABLED.name())) statsEnabled = change.newValue() != 0;
+    };
 
     // ---------------------------------------------------------------- configuration
 
@@ -121,6 +127,12 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener, dev.kbpf.sp
     public void setDestructivePolicy(DestructivePolicy policy) { this.destructivePolicy = policy; }
 
     public DestructivePolicy destructivePolicy() { return destructivePolicy; }
+
+    /**
+     * {@code kernel.bpf_stats_enabled}, kept in a field by a sysctl listener: every run reads it,
+     * and a registry look-up there would cost more than the shortest program.
+     */
+    private volatile boolean statsEnabled;
 
     boolean destructiveBpfEnabled() { return sysctls.get(StandardSysctls.DESTRUCTIVE_BPF_ENABLED) != 0; }
 
@@ -244,7 +256,7 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener, dev.kbpf.sp
         boolean jited = executor instanceof JitExecutor;
         LoadedProgram p = new LoadedProgram(id, name, attr.type(), ProgramTag.of(insns), byMapId(insns, attr.fdArray()), executor, jited,
                 destructive, Instant.now(), List.copyOf(mapIds), helperIds, helperNames, kfuncNames, facts.maxCtxOffset(),
-                verificationNanos, ok.stats().processedInsns(), ok.log());
+                verificationNanos, ok.stats().processedInsns(), ok.log(), new ProgStats());
         programs.put(id, p);
         if (registry != null && !kfuncNames.isEmpty()) registry.recordUser(p.ref(), kfuncNames);
         return p.info();
@@ -398,6 +410,8 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener, dev.kbpf.sp
         long r1 = run.context(record, length, writableContext);
         Object outer = ctx.attachment();
         ctx.setAttachment(p);
+        boolean timed = statsEnabled;
+        long started = timed ? System.nanoTime() : 0;
         try {
             long r0 = p.executor().run(ctx, r1);
             // an executor that does not end the program at a tail call leaves it pending: run it now
@@ -411,6 +425,7 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener, dev.kbpf.sp
         } finally {
             ctx.takeTailCall();
             ctx.setAttachment(outer);
+            if (timed) p.stats().add(System.nanoTime() - started);
         }
     }
 
@@ -595,5 +610,6 @@ public final class BpfRuntime implements Bpf, KfuncRegistryListener, dev.kbpf.sp
             maps.remove(m.id());
         }
         frozenMaps.clear();
+        sysctls.removeListener(statsSwitch);
     }
 }

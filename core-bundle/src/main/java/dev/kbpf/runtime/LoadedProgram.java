@@ -22,7 +22,7 @@ import java.util.Set;
 record LoadedProgram(int id, String name, ProgType type, String tag, List<Insn> insns,
                      Executor executor, boolean jited, boolean destructive, Instant loadedAt, List<Integer> mapIds,
                      Set<Integer> helperIds, List<String> helperNames, Set<String> kfuncNames, int maxCtxOffset,
-                     long verificationNanos, int processedInsns, String verifierLog) implements TailCallTarget {
+                     long verificationNanos, int processedInsns, String verifierLog, ProgStats stats) implements TailCallTarget {
 
     @Override public int progId() { return id; }
 
@@ -33,7 +33,8 @@ record LoadedProgram(int id, String name, ProgType type, String tag, List<Insn> 
     ProgInfo info() {
         return new ProgInfo(id, name, type, tag, insns.size(), jited, destructive, loadedAt, mapIds, helperNames,
                 List.copyOf(new java.util.TreeSet<>(kfuncNames)), verificationNanos, processedInsns, verifierLog,
-                executor instanceof JitExecutor j ? j.compileTime().toNanos() : 0, executor instanceof JitExecutor j ? j.classSize() : 0);
+                executor instanceof JitExecutor j ? j.compileTime().toNanos() : 0, executor instanceof JitExecutor j ? j.classSize() : 0,
+                stats.runTimeNanos(), stats.runCount());
     }
 
     @Override

@@ -67,7 +67,7 @@ final class FakeBpf implements Bpf {
         int id = nextId++;
         progs.put(id, new ProgInfo(id, p.name(), p.type(), String.format("%016x", (long) p.insns().hashCode() * 2654435761L), p.insns().size(),
                 p.jited(), false, Instant.parse("2026-11-25T12:00:00Z"), List.of(), List.of("bpf_map_lookup_elem"), List.of(),
-                12_345, p.insns().size(), "", p.jited() ? 456_000 : 0, p.jited() ? 2_345 : 0));
+                12_345, p.insns().size(), "", p.jited() ? 456_000 : 0, p.jited() ? 2_345 : 0, p.jited() ? 1_000 : 0, p.jited() ? 8 : 0));
         progCode.put(id, p);
         return id;
     }

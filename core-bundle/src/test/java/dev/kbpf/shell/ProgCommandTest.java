@@ -85,6 +85,11 @@ class ProgCommandTest {
         assertTrue(out.contains("jited:       no (interpreter)"), out);
         String jited = shell.run("bpf:prog show " + jitProg);
         assertTrue(jited.contains("jited:       yes, 2345 bytes of JVM class compiled in 0.456 ms"), jited);
+        assertTrue(jited.contains("run_time_ns: 1000  run_cnt 8  (125.0 ns per run)"), jited);
+        assertFalse(out.contains("run_time_ns"), "no runs counted: no line, as bpftool");
+        JsonNode stats = Fixtures.json(shell.run("bpf:prog show " + jitProg + " --json"));
+        assertEquals(1000, stats.get("run_time_ns").asLong());
+        assertEquals(8, stats.get("run_cnt").asLong());
         assertEquals(tpProg, Fixtures.json(shell.run("bpf:prog show id " + tpProg + " --json")).get("id").asInt());
         String err = shell.fail("bpf:prog show 99");
         assertTrue(err.startsWith("ENOENT (errno 2): no program 99"), err);
